@@ -1,0 +1,47 @@
+"""Packaging for wan_repro: everything is read from settings.ini, the one place nbdev keeps project facts."""
+from configparser import ConfigParser
+
+import setuptools
+
+cfg = ConfigParser(delimiters=["="])
+cfg.read("settings.ini", encoding="utf-8")
+cfg = cfg["DEFAULT"]
+
+
+def split(key):
+    return cfg.get(key, "").split()
+
+
+licenses = {"apache2": ("Apache Software License 2.0", "OSI Approved :: Apache Software License")}
+lic = licenses[cfg["license"]]
+extras = {"dev": split("dev_requirements"), "gpu": split("gpu_requirements"), "reward": split("reward_requirements")}
+extras = {k: v for k, v in extras.items() if v}
+
+setuptools.setup(
+    name=cfg["lib_name"],
+    version=cfg["version"],
+    description=cfg["description"],
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    author=cfg["author"],
+    author_email=cfg["author_email"],
+    license=lic[0],
+    classifiers=[
+        "Development Status :: 3 - Alpha",
+        f"License :: {lic[1]}",
+        "Natural Language :: English",
+        "Programming Language :: Python :: 3",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+    url=cfg["git_url"],
+    packages=setuptools.find_packages(include=[cfg["lib_name"], cfg["lib_name"] + ".*"]),
+    include_package_data=True,
+    install_requires=split("requirements"),
+    extras_require=extras,
+    python_requires=">=" + cfg["min_python"],
+    zip_safe=False,
+    entry_points={
+        "console_scripts": split("console_scripts"),
+        "nbdev": [f"{cfg['lib_name']}={cfg['lib_name']}._modidx:d"],
+    },
+)
