@@ -4,6 +4,7 @@ Usage: python tools/run_tests.py [--flags "slow gpu"] [--workers N] [notebook-na
 """
 import argparse, hashlib, os, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,8 @@ def main():
     threads = max(1, (os.cpu_count() or 1) // max(1, a.workers))
     jobs = [(p, skip, a.flags.split(), threads) for p in nbs]
     results = []
-    with ProcessPoolExecutor(max_workers=max(1, a.workers)) as ex:
+    # One fresh process per notebook: a notebook's IPython shell takes over the worker's __main__ module.
+    with ProcessPoolExecutor(max_workers=max(1, a.workers), mp_context=get_context("spawn"), max_tasks_per_child=1) as ex:
         for name, ok, secs in ex.map(run_one, jobs):
             print(f"{'ok  ' if ok else 'FAIL'} {name:<32} {secs:7.1f} s", flush=True)
             results.append(ok)
