@@ -37,6 +37,10 @@ def run_one(args):
     # processes made a forward pass 20x slower on 2 cores. Set before torch is first imported in this worker.
     os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # A spawned worker inherits "spawn" as its default; notebooks' own subprocesses (DataLoader workers) need fork,
+    # since classes defined in a notebook live in its __main__ and cannot be pickled by reference.
+    import multiprocessing
+    multiprocessing.set_start_method("fork", force=True)
     import torch
     torch.set_num_threads(threads)
     from nbdev.test import test_nb
