@@ -32,7 +32,7 @@ setup() {
 
 case "${1:-}" in
   setup) setup ;;
-  demo) setup; shift; exec "$VENV/bin/python" bench/bench_model.py "$@" ;;
+  demo) setup; shift; exec "$VENV/bin/python" tools/demo.py "$@" ;;
   test) setup; shift; exec "$VENV/bin/python" tools/run_tests.py "$@" ;;
   *) echo "usage: bash tools/dev.sh {setup|demo|test} [args]" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 """Execute notebooks in place so their outputs (tables, plots, videos) are stored for readers.
 
 Cells flagged with a test flag (`#| slow`, `#| gpu`) are skipped unless named with --flags, as in the test run.
-Usage: python tools/run_nb.py nbs/00_wan_model.ipynb [...] [--flags "slow"]
+Usage: python tools/run_nb.py nbs/00_wan_model.ipynb [...] [--flags "slow"] [--skip "retrain"]
 """
 import argparse, os, sys
 from pathlib import Path
@@ -13,8 +13,8 @@ from nbdev.config import get_config
 from nbdev.process import NBProcessor
 
 
-def run(path: Path, run_flags: set):
-    skip = set(get_config().tst_flags.split()) - run_flags
+def run(path: Path, run_flags: set, skip_flags: set = frozenset()):
+    skip = (set(get_config().tst_flags.split()) - run_flags) | skip_flags
     proc = NBProcessor(path, procs=[], process=True, rm_directives=False)   # parses each cell's `#| ...` directives
     def preproc(cell):
         if cell.cell_type != "code": return True
@@ -31,6 +31,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("notebooks", nargs="+")
     ap.add_argument("--flags", default="", help="test flags whose cells should run too")
+    ap.add_argument("--skip", default="", help="directives whose cells are skipped even so (e.g. 'retrain')")
     a = ap.parse_args()
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for nb in a.notebooks: run(Path(nb).resolve(), set(a.flags.split())); print("executed", nb)
+    for nb in a.notebooks: run(Path(nb).resolve(), set(a.flags.split()), set(a.skip.split())); print("executed", nb)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import dataclasses, importlib.util, json, math, os, re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -17,7 +17,7 @@ from torch.utils.checkpoint import checkpoint
 
 # %% auto #0
 __all__ = ['WAN_PRESETS', 'WEIGHTS_NAME', 'INDEX_NAME', 'WanConfig', 'sinusoidal_embedding', 'rope_angles', 'apply_rope',
-           'attention', 'FP32LayerNorm', 'WanSelfAttention', 'WanCrossAttention', 'WanBlock', 'WanHead',
+           'attention', 'FP32LayerNorm', 'WanAttention', 'WanSelfAttention', 'WanCrossAttention', 'WanBlock', 'WanHead',
            'block_causal_frame_mask', 'teacher_forcing_frame_mask', 'frame_mask_to_tokens', 'KVCache', 'WanDiT',
            'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan', 'config_from_diffusers',
            'config_from_wan', 'detect_layout', 'load_state_dict']
@@ -83,6 +83,11 @@ WAN_PRESETS = {
     "wan2.2-i2v-a14b": dict(_14B, in_channels=36),                  # Wan2.2 dropped the CLIP image branch
     "wan2.2-ti2v-5b": dict(dim=3072, ffn_dim=14336, num_heads=24, num_layers=30, in_channels=48, out_channels=48),
     "tiny": dict(dim=64, ffn_dim=128, num_heads=4, num_layers=2, text_dim=32, freq_dim=32),  # tests and benchmarks
+    # the toy teachers of the Shapes world (nbs/05_toy_teacher): 48-channel codec latents, one token per latent pixel
+    "toy-t2v": dict(dim=128, ffn_dim=256, num_heads=4, num_layers=4, text_dim=32, freq_dim=64, in_channels=48,
+                    out_channels=48, patch_size=(1, 1, 1)),
+    "toy-i2v": dict(dim=128, ffn_dim=256, num_heads=4, num_layers=4, text_dim=32, freq_dim=64, in_channels=100,
+                    out_channels=48, patch_size=(1, 1, 1)),   # 48 noise + 4 mask + 48 first-frame latent
 }
 
 # %% ../nbs/00_wan_model.ipynb #4fd7df78
@@ -159,8 +164,8 @@ class FP32LayerNorm(nn.LayerNorm):
         b = self.bias.float() if self.bias is not None else None
         return F.layer_norm(x.float(), self.normalized_shape, w, b, self.eps).type_as(x)
 
-class WanSelfAttention(nn.Module):
-    "Self-attention with RMS-normalised q, k over the full width and 3D RoPE; optionally reading a KV cache."
+class WanAttention(nn.Module):
+    "The projections both attentions share: q, k, v, o over the full width, and RMSNorm on q and k."
     def __init__(self, c:WanConfig):
         super().__init__()
         self.num_heads = c.num_heads
@@ -168,34 +173,32 @@ class WanSelfAttention(nn.Module):
         self.norm_q = nn.RMSNorm(c.dim, eps=c.eps) if c.qk_norm else nn.Identity()
         self.norm_k = nn.RMSNorm(c.dim, eps=c.eps) if c.qk_norm else nn.Identity()
 
+    def heads(self, t:Tensor) -> Tensor: return t.unflatten(-1, (self.num_heads, -1))   # (B, L, dim) -> (B, L, nh, d)
+
+class WanSelfAttention(WanAttention):
+    "Self-attention with 3D RoPE; optionally reading (and writing) a KV cache."
     def forward(self, x:Tensor, rope:tuple, mask:Tensor|None=None, kv_cache:"KVCache|None"=None, layer:int=0,
                 update_cache:bool=False) -> Tensor:
-        heads = lambda t: t.unflatten(-1, (self.num_heads, -1))          # (B, L, dim) -> (B, L, nh, d)
-        q = apply_rope(heads(self.norm_q(self.q(x))), *rope)
-        k = apply_rope(heads(self.norm_k(self.k(x))), *rope)
-        v = heads(self.v(x))
+        q = apply_rope(self.heads(self.norm_q(self.q(x))), *rope)
+        k = apply_rope(self.heads(self.norm_k(self.k(x))), *rope)
+        v = self.heads(self.v(x))
         if kv_cache is not None:   # keys are cached after RoPE, so cached positions stay absolute
             k, v = kv_cache.attend(layer, k, v, write=update_cache)
         return self.o(attention(q, k, v, mask))
 
-class WanCrossAttention(nn.Module):
+class WanCrossAttention(WanAttention):
     "Cross-attention to the text tokens (and, for Wan2.1 I2V, separately to the CLIP image tokens; outputs add)."
     def __init__(self, c:WanConfig):
-        super().__init__()
-        self.num_heads = c.num_heads
-        self.q, self.k, self.v, self.o = (nn.Linear(c.dim, c.dim) for _ in range(4))
-        self.norm_q = nn.RMSNorm(c.dim, eps=c.eps) if c.qk_norm else nn.Identity()
-        self.norm_k = nn.RMSNorm(c.dim, eps=c.eps) if c.qk_norm else nn.Identity()
+        super().__init__(c)
         if c.image_dim:
             self.k_img, self.v_img = nn.Linear(c.dim, c.dim), nn.Linear(c.dim, c.dim)
             self.norm_k_img = nn.RMSNorm(c.dim, eps=c.eps) if c.qk_norm else nn.Identity()
 
     def forward(self, x:Tensor, context:Tensor, image_context:Tensor|None=None) -> Tensor:
-        heads = lambda t: t.unflatten(-1, (self.num_heads, -1))
-        q = heads(self.norm_q(self.q(x)))
-        out = attention(q, heads(self.norm_k(self.k(context))), heads(self.v(context)))
+        q = self.heads(self.norm_q(self.q(x)))
+        out = attention(q, self.heads(self.norm_k(self.k(context))), self.heads(self.v(context)))
         if image_context is not None:
-            out = out + attention(q, heads(self.norm_k_img(self.k_img(image_context))), heads(self.v_img(image_context)))
+            out = out + attention(q, self.heads(self.norm_k_img(self.k_img(image_context))), self.heads(self.v_img(image_context)))
         return self.o(out)
 
 # %% ../nbs/00_wan_model.ipynb #1c88e1e7

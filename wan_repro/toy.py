@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import fcntl
+import importlib
 import json
 import os
 import re
@@ -23,12 +24,12 @@ from torch import Tensor, nn
 
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS', 'UNK', 'NEGATIVE_PROMPT', 'TEXT_LEN',
-           'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'ZOO', 'shape_template', 'ShapesWorld',
-           'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir', 'text_encoder_config', 'init_text_encoder',
-           'save_text_encoder', 'load_text_encoder', 'encode_text', 'i2v_condition', 'foreground', 'contrast',
-           'classify_colour', 'classify_shape', 'estimate_motion', 'classify_direction', 'smoothness', 'steadiness',
-           'drift', 'measure', 'evaluate', 'video_features', 'frechet_distance', 'fsd', 'ZooEntry', 'register_zoo',
-           'zoo_cache_dir', 'zoo', 'commit_zoo']
+           'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'ZOO', 'ZOO_PROVIDERS', 'shape_template',
+           'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir', 'text_encoder_config',
+           'init_text_encoder', 'save_text_encoder', 'load_text_encoder', 'encode_text', 'i2v_condition', 'foreground',
+           'contrast', 'classify_colour', 'classify_shape', 'estimate_motion', 'classify_direction', 'smoothness',
+           'steadiness', 'drift', 'measure', 'evaluate', 'video_features', 'frechet_distance', 'fsd', 'ZooEntry',
+           'register_zoo', 'zoo_cache_dir', 'zoo', 'commit_zoo']
 
 # %% ../nbs/02_toy_world.ipynb #09f8a5fb
 COLOURS = {"red": (1.0, -1.0, -1.0), "green": (-1.0, 1.0, -1.0), "blue": (-1.0, -1.0, 1.0), "yellow": (1.0, 1.0, -1.0)}
@@ -58,7 +59,7 @@ class ShapesWorld:
     size: int = 16  # frame height = width in pixels
     frames: int = 16  # length of a training clip (rollouts may be any length)
     radius: int = 4  # shapes span 2*radius+1 pixels
-    speed: int = 1  # pixels per frame
+    speed: int = 2  # pixels per frame (2: motion inside a latent frame is big enough to learn quickly; see 05_toy_teacher)
     colours: tuple = tuple(COLOURS)
     shapes: tuple = SHAPES
     directions: tuple = tuple(DIRECTIONS)
@@ -543,7 +544,11 @@ def zoo_cache_dir()->Path:
     return Path(os.environ.get("WAN_REPRO_CACHE") or Path.home() / ".cache" / "wan_repro")
 
 
+# Zoo entries registered by later notebooks' modules, imported on first use of their names.
+ZOO_PROVIDERS = {"t2v-teacher": "wan_repro.teacher"}
+
 def _entry(name:str)->ZooEntry:
+    if name not in ZOO and name in ZOO_PROVIDERS: importlib.import_module(ZOO_PROVIDERS[name])
     if name not in ZOO:
         raise KeyError(f"no toy model {name!r} in the zoo (registered: {sorted(ZOO)}); import the module that "
                        "registers it, or call register_zoo")

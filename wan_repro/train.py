@@ -642,24 +642,32 @@ GAUSS_DMD = register(Technique(
 
 # %% ../nbs/04_training.ipynb #bd3275e2
 class ToyLatents(torch.utils.data.Dataset):
-    "n Shapes-world clips (wan_repro.toy) as codec latents (48, F/4, H/2, W/2) + caption context (16, 32), from `seed`."
-    def __init__(self, n:int=256, seed:int=0):
+    "Shapes-world clips (wan_repro.toy) rendered on demand: item i is the same clip on every rank and run."
+    def __init__(self, n:int=1_000_000, # clips in an epoch (the world has far more: render, don't store)
+                 seed:int=0,            # with the index, picks each clip
+                 i2v:bool=False):       # also return `y`, Wan-I2V conditioning on the clip's first frame
         from wan_repro import toy
-        world = toy.ShapesWorld()
-        videos, self.captions, _ = world.sample(n, seed)                       # (n, 3, T, H, W)
-        self.latents = toy.ShapesCodec(world).encode(videos)                   # (n, 48, T/4, H/2, W/2)
-        self.context = toy.encode_text(self.captions)                         # (n, 16, 32)
+        self.toy, self.n, self.seed, self.i2v = toy, n, seed, i2v
+        self.world = toy.ShapesWorld()
+        self.codec = toy.ShapesCodec(self.world)
+        self._context = {}                                                     # caption -> (16, 32), computed once
         self.null_context = toy.encode_text([""])[0]                          # the empty prompt, for text dropout
-    def __len__(self): return len(self.latents)
+    def __len__(self): return self.n
+    def context(self, caption:str) -> torch.Tensor:
+        if caption not in self._context: self._context[caption] = self.toy.encode_text([caption])[0]
+        return self._context[caption]
     def __getitem__(self, i):
-        return {"latents": self.latents[i], "context": self.context[i], "null_context": self.null_context,
-                "caption": self.captions[i]}
+        video, captions, _ = self.world.sample(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i)))
+        item = {"latents": self.codec.encode(video)[0], "context": self.context(captions[0]),   # (48, F/4, H/2, W/2)
+                "null_context": self.null_context, "caption": captions[0]}
+        if self.i2v: item["y"] = self.toy.i2v_condition(video[:, :, 0], video.shape[2])[0]     # (4 + 48, F/4, H/2, W/2)
+        return item
 
 def latent_data(cfg:Config):
-    "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | a directory of cached latents."
+    "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
     if cfg.data == "synthetic":
         return SyntheticLatents(cfg.num_samples, cfg.latent_shape, cfg.context_shape, seed=cfg.seed)
-    if cfg.data == "toy": return ToyLatents(cfg.num_samples, seed=cfg.seed)
+    if cfg.data in ("toy", "toy-i2v"): return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v")
     path = Path(cfg.data)
     if not path.exists():
         raise FileNotFoundError(f"data={cfg.data!r}: no such directory; use 'synthetic', 'toy', or a directory written "
@@ -691,7 +699,8 @@ def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
     null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)
     context = torch.where(drop, null, context)
     x_t = flow.add_noise(x0, noise, sigma)                                           # x_t = (1-s) x0 + s eps
-    v = model(x_t, t, context)
+    y = batch["y"].float() if "y" in batch else None                                 # I2V: mask + first-frame latent
+    v = model(x_t, t, context, y=y)
     target = flow.velocity_target(x0, noise)                                         # v = eps - x0
     per_sample = ((v.float() - target.float()) ** 2).flatten(1).mean(1)              # (B,)
     w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(per_sample)
@@ -706,9 +715,10 @@ TEACHER = register(Technique(
                   num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
     presets={
         # a CPU-sized WanDiT ("tiny": dim 64, 2 blocks) on the Shapes world (48-channel codec latents, 16x32 text)
-        "toy": dict(data="toy", model_kwargs={"in_channels": 48, "out_channels": 48}, num_samples=256,
-                    steps=200, batch_size=8, lr=1e-3, shift=3.0, warmup=10, ema_decay=0.99, ema_start=50,
-                    ckpt_every=100, log_every=5),
+        # the toy teacher of the Shapes world (nbs/05_toy_teacher explains each choice)
+        "toy": dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=3500, batch_size=32, lr=1e-3,
+                    betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
+                    ckpt_every=250, log_every=10),
         # Wan2.1-T2V-1.3B fine-tuned on cached latents (480x832, 81 frames -> 16x21x60x104), FSDP2 + bf16
         "full": dict(model="wan2.1-t2v-1.3b", init="checkpoints/Wan2.1-T2V-1.3B", data="data/latents",
                      steps=3000, batch_size=64, lr=1e-5, warmup=100, betas=(0.9, 0.999), weight_decay=0.01,

@@ -1,0 +1,44 @@
+"""The project's main job at toy scale on the CPU (`bash tools/dev.sh demo`).
+
+1. benchmark the Wan DiT (forward throughput, KV cache vs recomputing the prefix; full size on a GPU);
+2. sample from the toy text-to-video teacher, score the videos against their captions, and write them to outputs/.
+"""
+import argparse, subprocess, sys, time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample_teacher(out_dir: Path, n: int):
+    from wan_repro import toy
+    from wan_repro.teacher import T2V_TEACHER, all_captions, sample_videos
+    teacher = toy.zoo(T2V_TEACHER)
+    captions = all_captions()[::max(1, 48 // n)][:n]
+    for steps in (50, 4):
+        t0 = time.time()
+        videos = sample_videos(teacher, captions, steps=steps, guidance=5.0, progress=True)
+        r = toy.evaluate(videos, captions)
+        print(f"toy teacher, {steps:2d} Euler steps + CFG 5 ({2 * steps} forwards, {time.time() - t0:.1f} s for {n} videos): "
+              f"colour {r['colour']:.2f}  shape {r['shape']:.2f}  direction {r['direction']:.2f}")
+        if steps == 50: best = videos
+    import mediapy
+    from wan_repro.components import setup_ffmpeg
+    setup_ffmpeg()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    grid = ((best.clamp(-1, 1) + 1) / 2).permute(2, 0, 3, 4, 1)                   # (T, B, H, W, 3)
+    grid = grid.repeat_interleave(4, 2).repeat_interleave(4, 3)                 # 64x64 per video
+    grid = torch.cat(list(grid.unbind(1)), dim=2).numpy()                        # (T, 64, 64 B, 3)
+    mediapy.write_video(out_dir / "teacher_samples.mp4", grid, fps=8)
+    print(f"wrote {out_dir / 'teacher_samples.mp4'} ({', '.join(captions)})")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--videos", type=int, default=8, help="toy videos to sample")
+    ap.add_argument("--out", default=str(ROOT / "outputs"))
+    ap.add_argument("--skip-bench", action="store_true")
+    a = ap.parse_args()
+    if not a.skip_bench: subprocess.run([sys.executable, str(ROOT / "bench" / "bench_model.py")], check=True)
+    sample_teacher(Path(a.out), a.videos)
