@@ -23,19 +23,18 @@ def timed(fn, repeats, device):
 
 
 def toy_throughput(device, repeats):
-    "Forward and forward+backward of a toy-teacher-sized model on 4 latent frames of 8x8 with 48 channels."
-    cfg = WanConfig(dim=128, ffn_dim=512, num_heads=4, num_layers=6, text_dim=64, freq_dim=64, in_channels=48,
-                    out_channels=48, patch_size=(1, 1, 1))
+    "Forward and forward+backward of the toy teacher (preset toy-t2v) on 4 latent frames of 8x8 with 48 channels."
+    cfg = WanConfig.preset("toy-t2v")
     model = WanDiT(cfg).to(device)
-    B = 8
-    x, ctx = torch.randn(B, 48, 4, 8, 8, device=device), torch.randn(B, 8, 64, device=device)
+    B = 32
+    x, ctx = torch.randn(B, 48, 4, 8, 8, device=device), torch.randn(B, 16, cfg.text_dim, device=device)
     t = torch.rand(B, device=device) * 1000
     n_params = sum(p.numel() for p in model.parameters())
     with torch.no_grad(): fwd = timed(lambda: model(x, t, ctx), repeats, device)
     def train_step():
         model.zero_grad(set_to_none=True); model(x, t, ctx).square().mean().backward()
     step = timed(train_step, repeats, device)
-    tokens = B * 4 * 8 * 8
+    tokens = B * 4 * (8 // cfg.patch_size[1]) * (8 // cfg.patch_size[2])   # a token per 1x2x2 latent patch
     print(f"toy WanDiT ({n_params / 1e6:.2f} M params, {tokens // B} tokens/sample, batch {B}) on {device}:")
     print(f"  forward          {B / fwd:8.1f} samples/s  {tokens / fwd:10.0f} tokens/s")
     print(f"  forward+backward {B / step:8.1f} samples/s  {tokens / step:10.0f} tokens/s")

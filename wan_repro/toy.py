@@ -469,12 +469,14 @@ def evaluate(video:Tensor, # (B, 3, T, H, W) decoded videos
              captions:list, # the B prompts they were generated from
              world:ShapesWorld=None,
              measured:dict=None, # the output of `measure(video)`, if already computed
-            )->dict: # floats: colour, shape, direction accuracy; shape_iou, smoothness, steadiness, speed, contrast, drift
-    "Every per-video metric, averaged over the batch; accuracies against the captions."
+            )->dict: # floats: colour, shape, direction accuracy, all three at once; shape_iou, smoothness, ...
+    "Every per-video metric, averaged over the batch; accuracies against the captions ('all': every attribute right)."
     world = world or ShapesWorld()
     if len(captions) != len(video): raise ValueError(f"{len(video)} videos but {len(captions)} captions")
     want, m = world.parse(captions), measured or measure(video, world)
-    acc = {k: (m[k].cpu() == want[k]).float().mean().item() for k in ("colour", "shape", "direction")}
+    right = {k: m[k].cpu() == want[k] for k in ("colour", "shape", "direction")}  # (B,) bools
+    acc = {k: r.float().mean().item() for k, r in right.items()}
+    acc["all"] = (right["colour"] & right["shape"] & right["direction"]).float().mean().item()
     return {**acc, **{k: m[k].float().mean().item() for k in ("shape_iou", "smoothness", "steadiness", "speed", "contrast", "drift")}}
 
 
@@ -545,7 +547,7 @@ def zoo_cache_dir()->Path:
 
 
 # Zoo entries registered by later notebooks' modules, imported on first use of their names.
-ZOO_PROVIDERS = {"t2v-teacher": "wan_repro.teacher"}
+ZOO_PROVIDERS = {"t2v-teacher": "wan_repro.teacher", "i2v-teacher": "wan_repro.teacher"}
 
 def _entry(name:str)->ZooEntry:
     if name not in ZOO and name in ZOO_PROVIDERS: importlib.import_module(ZOO_PROVIDERS[name])
@@ -559,12 +561,14 @@ def _meta(e:ZooEntry)->dict:
     return dict(name=e.name, seed=e.seed, version=e.version, config=e.config, command=e.command, torch=torch.__version__)
 
 
-def _save(model:nn.Module, path:Path, meta:dict):
-    "Write weights + json atomically: temporary files in the same folder, then os.replace."
-    from safetensors.torch import save_model
+def _save(model:nn.Module, path:Path, meta:dict, dtype:torch.dtype=None):
+    "Write weights (floating ones cast to `dtype`, if given) + json atomically: temporary files, then os.replace."
+    from safetensors.torch import save_file
     path.parent.mkdir(parents=True, exist_ok=True)
+    cast = lambda v: v.to(dtype) if dtype is not None and v.is_floating_point() else v
+    weights = {k: cast(v.detach()).contiguous() for k, v in model.state_dict().items()}
     for suffix, write in ((".json", lambda p: Path(p).write_text(json.dumps(meta, indent=1, default=str))),
-                          (".safetensors", lambda p: save_model(model, p))):
+                          (".safetensors", lambda p: save_file(weights, p))):
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=suffix); os.close(fd)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a shared cache must be readable
         try: write(tmp); os.replace(tmp, path.with_suffix(suffix))
@@ -612,10 +616,10 @@ def zoo(name:str, # a registered entry
     return model.eval()
 
 
-def commit_zoo(name:str)->Path:
+def commit_zoo(name:str, dtype:torch.dtype=None)->Path: # dtype: e.g. torch.float16 halves the file (loads into fp32)
     "Copy the trained entry `name` into wan_repro/zoo/ (weights + json), ready to commit."
     e = _entry(name)
     model = zoo(name)
     path = zoo_dir() / f"{name}.safetensors"
-    _save(model, path, _meta(e))
+    _save(model, path, {**_meta(e), "dtype": str(dtype or "as trained")}, dtype)
     return path

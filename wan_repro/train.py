@@ -714,11 +714,14 @@ TEACHER = register(Technique(
     defaults=dict(model="tiny", model_kwargs={}, init="", shift=5.0, loss_weighting=True, text_drop=0.1,
                   num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
     presets={
-        # a CPU-sized WanDiT ("tiny": dim 64, 2 blocks) on the Shapes world (48-channel codec latents, 16x32 text)
-        # the toy teacher of the Shapes world (nbs/05_toy_teacher explains each choice)
-        "toy": dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=3500, batch_size=32, lr=1e-3,
+        # the Shapes world's text-to-video teacher on 2 CPU cores (nbs/05_toy_teacher explains each choice)
+        "toy": dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
                     betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
                     ckpt_every=250, log_every=10),
+        # the image-to-video teacher: the same recipe, conditioned on the first frame (Wan I2V's mask + latent channels)
+        "toy-i2v": dict(data="toy-i2v", model="toy-i2v", num_samples=1_000_000, steps=3000, batch_size=32, lr=5e-4,
+                        betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
+                        ckpt_every=250, log_every=10),
         # Wan2.1-T2V-1.3B fine-tuned on cached latents (480x832, 81 frames -> 16x21x60x104), FSDP2 + bf16
         "full": dict(model="wan2.1-t2v-1.3b", init="checkpoints/Wan2.1-T2V-1.3B", data="data/latents",
                      steps=3000, batch_size=64, lr=1e-5, warmup=100, betas=(0.9, 0.999), weight_decay=0.01,
