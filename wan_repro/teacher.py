@@ -25,8 +25,7 @@ TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v"}  # zoo name ->
 
 def teacher_command(name:str=T2V_TEACHER) -> str:
     "The command that trains the committed teacher `name` (seed 0); `commit_teacher` then copies it into the zoo."
-    preset = TEACHER_PRESETS[name]
-    return f"wan-train teacher --preset {preset} --out runs/{TEACHER_MODELS[name]}"
+    return f"wan-train teacher --preset {TEACHER_PRESETS[name]} --out runs/{TEACHER_MODELS[name]}"
 
 def train_toy_teacher(out:str|Path,          # run directory (checkpoints, log.csv); resumes if it holds a run
                       name:str=T2V_TEACHER,  # which teacher: t2v-teacher | i2v-teacher
@@ -106,13 +105,10 @@ def evaluate_model(model:WanDiT,        # a toy teacher (text- or image-to-video
     return out
 
 # %% ../nbs/05_toy_teacher.ipynb #4aa3d880
-def _log_values(path:Path, name:str) -> list: # [(step, value)] of one series of a trainer's log.csv
-    import csv
-    with open(path) as f: return [(int(r["step"]), float(r["value"])) for r in csv.DictReader(f) if r["name"] == name]
-
-def read_mse_log(path:str|Path) -> tuple: # (steps, velocity MSE)
-    "The velocity-MSE curve of a `teacher` run's log.csv (or of a committed `<name>-log.csv`)."
-    return tuple(zip(*_log_values(Path(path), "mse")))
+def read_mse_log(path:str|Path) -> tuple: # (steps, velocity MSE) arrays
+    "The velocity-MSE curve of a `teacher` run (its directory) or of a committed `<name>-log.csv`."
+    from wan_repro.train import read_log
+    return read_log(path)[("model", "mse")]
 
 def commit_teacher(run:str|Path,          # a finished run of `teacher_command(name)`
                    name:str=T2V_TEACHER,  # t2v-teacher | i2v-teacher
@@ -120,7 +116,7 @@ def commit_teacher(run:str|Path,          # a finished run of `teacher_command(n
                   ) -> Path:              # the committed weights
     "Copy a finished `teacher` run's EMA weights (float16) and loss log into wan_repro/zoo/ as the committed teacher."
     import os
-    from wan_repro.train import Trainer, list_checkpoints, make_config
+    from wan_repro.train import Trainer, list_checkpoints, make_config, read_log
     if name not in TEACHER_PRESETS: raise ValueError(f"unknown teacher {name!r}: choose one of {list(TEACHER_PRESETS)}")
     # 1. the run must be the preset's, unchanged, and finished
     ckpts, want = list_checkpoints(run), make_config("teacher", TEACHER_PRESETS[name])
@@ -133,10 +129,10 @@ def commit_teacher(run:str|Path,          # a finished run of `teacher_command(n
         raise ValueError(f"{run} stopped at step {saved['step']} of {want.steps}: finish it first ({teacher_command(name)})")
     # 2. the EMA weights in half precision, the settings and the time it took, the loss log
     trainer = Trainer("teacher", want, run, progress=False, device="cpu")
-    steps_s = [float(v) for s, v in _log_values(Path(run) / "log.csv", "sec_per_step")]
+    steps_s = read_log(run)[("trainer", "sec_per_step")][1]   # logged every log_every steps: a sample
     trained_on = trained_on or (torch.cuda.get_device_name() if torch.cuda.is_available() else f"{os.cpu_count()} CPU cores")
     meta = {**toy._meta(toy.ZOO[name]), "steps": trainer.step, "dtype": "float16", "trained_on": trained_on,
-            "train_minutes": round(sum(steps_s) / len(steps_s) * trainer.step / 60, 1)}
+            "train_minutes": round(float(steps_s.mean()) * trainer.step / 60, 1)}
     path = toy.zoo_dir() / f"{name}.safetensors"
     toy._save(trainer.model(ema=True), path, meta, torch.float16)
     shutil.copy(Path(run) / "log.csv", toy.zoo_dir() / f"{name}-log.csv")

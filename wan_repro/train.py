@@ -708,6 +708,10 @@ def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
 
 def _teacher_step(parts, batch, group, cfg): return flow_loss(parts.models["model"], batch, cfg)
 
+_TOY_TEACHER = dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
+                    betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
+                    ckpt_every=250, log_every=10)
+
 TEACHER = register(Technique(
     name="teacher", doc="Flow-matching training (or fine-tuning) of a WanDiT teacher.",
     build=_teacher_build, step=_teacher_step, data=latent_data,
@@ -715,13 +719,9 @@ TEACHER = register(Technique(
                   num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
     presets={
         # the Shapes world's text-to-video teacher on 2 CPU cores (nbs/05_toy_teacher explains each choice)
-        "toy": dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
-                    betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
-                    ckpt_every=250, log_every=10),
+        "toy": _TOY_TEACHER,
         # the image-to-video teacher: the same recipe, conditioned on the first frame (Wan I2V's mask + latent channels)
-        "toy-i2v": dict(data="toy-i2v", model="toy-i2v", num_samples=1_000_000, steps=3000, batch_size=32, lr=5e-4,
-                        betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
-                        ckpt_every=250, log_every=10),
+        "toy-i2v": dict(_TOY_TEACHER, data="toy-i2v", model="toy-i2v", steps=3000),
         # Wan2.1-T2V-1.3B fine-tuned on cached latents (480x832, 81 frames -> 16x21x60x104), FSDP2 + bf16
         "full": dict(model="wan2.1-t2v-1.3b", init="checkpoints/Wan2.1-T2V-1.3B", data="data/latents",
                      steps=3000, batch_size=64, lr=1e-5, warmup=100, betas=(0.9, 0.999), weight_decay=0.01,
@@ -733,8 +733,8 @@ TEACHER = register(Technique(
 
 # %% ../nbs/04_training.ipynb #3fbc5cea
 def read_log(out:str|Path) -> dict:
-    "out/log.csv as {(group, name): (steps array, values array)}."
-    path = Path(out) / "log.csv"
+    "A run's log (out/log.csv, or a log.csv copied elsewhere under any name) as {(group, name): (steps array, values array)}."
+    path = Path(out) if Path(out).is_file() else Path(out) / "log.csv"
     if not path.exists(): raise FileNotFoundError(f"{path} not found: has the run logged a step yet?")
     series = {}
     with open(path) as f:
