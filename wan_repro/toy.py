@@ -24,12 +24,13 @@ from torch import Tensor, nn
 
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS', 'UNK', 'NEGATIVE_PROMPT', 'TEXT_LEN',
-           'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'ZOO', 'ZOO_PROVIDERS', 'shape_template',
-           'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir', 'text_encoder_config',
-           'init_text_encoder', 'save_text_encoder', 'load_text_encoder', 'encode_text', 'i2v_condition', 'foreground',
-           'contrast', 'classify_colour', 'classify_shape', 'estimate_motion', 'classify_direction', 'smoothness',
-           'steadiness', 'drift', 'measure', 'evaluate', 'video_features', 'frechet_distance', 'fsd', 'ZooEntry',
-           'register_zoo', 'zoo_cache_dir', 'zoo', 'commit_zoo']
+           'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'SHAPE_IOU_MIN', 'CLEAN_TOL', 'ZOO',
+           'ZOO_PROVIDERS', 'shape_template', 'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir',
+           'text_encoder_config', 'init_text_encoder', 'save_text_encoder', 'load_text_encoder', 'encode_text',
+           'i2v_condition', 'foreground', 'contrast', 'classify_colour', 'classify_shape', 'cleanliness',
+           'estimate_motion', 'classify_direction', 'smoothness', 'steadiness', 'drift', 'measure', 'evaluate',
+           'video_features', 'frechet_distance', 'fsd', 'ZooEntry', 'register_zoo', 'zoo_cache_dir', 'zoo',
+           'commit_zoo']
 
 # %% ../nbs/02_toy_world.ipynb #09f8a5fb
 COLOURS = {"red": (1.0, -1.0, -1.0), "green": (-1.0, 1.0, -1.0), "blue": (-1.0, -1.0, 1.0), "yellow": (1.0, 1.0, -1.0)}
@@ -379,8 +380,11 @@ def classify_colour(video:Tensor, world:ShapesWorld=None)->dict:
                 votes=total / total.sum(-1, keepdim=True).clamp_min(1e-8))
 
 
-def classify_shape(video:Tensor, world:ShapesWorld=None)->dict:
-    "Shape by template matching at the best alignment: 'pred' (B,), 'per_frame' (B, T), 'iou' (B, S) mean soft IoU."
+SHAPE_IOU_MIN = 0.8  # a shape counts only when its best-placed template covers it at least this well (section 5.1)
+
+
+def classify_shape(video:Tensor, world:ShapesWorld=None, min_iou:float=SHAPE_IOU_MIN)->dict:
+    "Strict template matching: 'pred' (B,) and 'per_frame' (B, T) are -1 when the nearest template's IoU < min_iou."
     world = world or ShapesWorld()
     m = foreground(video, world)  # (B, T, H, W)
     tpl = world.templates.to(m)  # (S, H, W)
@@ -388,8 +392,30 @@ def classify_shape(video:Tensor, world:ShapesWorld=None)->dict:
     m1, t1 = m.sum((-2, -1))[..., None], tpl.sum((-2, -1))  # ||m||_1 (B, T, 1), ||T||_1 = ||T||^2 (S,)
     # SSD = ||m||^2 + ||T||^2 - 2 max corr
     ssd = (m**2).sum((-2, -1))[..., None] + t1 - 2 * best  # (B, T, S)
-    iou = best / (m1 + t1 - best).clamp_min(1e-8)  # (B, T, S)
-    return dict(pred=ssd.sum(1).argmin(-1), per_frame=ssd.argmin(-1), iou=iou.mean(1))
+    iou = best / (m1 + t1 - best).clamp_min(1e-8)  # (B, T, S) soft IoU at the best shift
+    # 1. the nearest template (least SSD), per video and per frame
+    nearest, nearest_t = ssd.sum(1).argmin(-1), ssd.argmin(-1)  # (B,), (B, T)
+    # 2. ... counts only when it also matches well in absolute terms
+    ok = iou.mean(1).gather(1, nearest[:, None])[:, 0] >= min_iou  # (B,)
+    ok_t = iou.gather(2, nearest_t[..., None])[..., 0] >= min_iou  # (B, T)
+    return dict(pred=torch.where(ok, nearest, -1), per_frame=torch.where(ok_t, nearest_t, -1), nearest=nearest,
+                iou=iou.mean(1))
+
+
+CLEAN_TOL = 0.4  # a clean pixel is within this of the background or of the shape's colour in every channel
+
+
+def cleanliness(video:Tensor, # (B, 3, T, H, W) pixels
+                colour:Tensor, # (B,) palette index of each video's colour (from its caption)
+                world:ShapesWorld=None,
+                tol:float=CLEAN_TOL,
+               )->Tensor: # (B,) fraction of clean pixels: 1 for real videos
+    "Fraction of pixels that are the background or the video's colour, within `tol` in every channel."
+    world = world or ShapesWorld()
+    v = video.float()
+    near = lambda c: (v - c.to(v)[:, :, None, None, None]).abs().amax(1) <= tol  # (B, T, H, W)
+    bg = world.background[None].expand(len(v), 3)  # (B, 3)
+    return (near(bg) | near(world.palette[colour.cpu()])).float().mean((1, 2, 3))
 
 
 def _argmax_shift(corr:Tensor)->Tensor: # (..., 2) the (dx, dy) of the peak, mapped to [-W/2, W/2) on the torus
@@ -456,8 +482,8 @@ def measure(video:Tensor, # (B, 3, T, H, W) decoded videos
     "All per-video metrics at once (the temporal ones share one set of correlations)."
     world = world or ShapesWorld()
     col, shp, mo = classify_colour(video, world), classify_shape(video, world), _motion(video, world)
-    return dict(colour=col["pred"], colour_votes=col["votes"], shape=shp["pred"], shape_ious=shp["iou"],
-                shape_iou=shp["iou"].amax(-1), motion=mo["v"], direction=_direction(mo["v"], world),
+    return dict(colour=col["pred"], colour_votes=col["votes"], shape=shp["pred"], shape_nearest=shp["nearest"],
+                shape_ious=shp["iou"], shape_iou=shp["iou"].amax(-1), motion=mo["v"], direction=_direction(mo["v"], world),
                 speed=mo["v"].float().norm(dim=-1),
                 smoothness=2 * mo["at_v"].sum(1) / mo["energy"].sum(1).clamp_min(1e-8),
                 steadiness=(_argmax_shift(mo["corr"]) == mo["v"][:, None]).all(-1).float().mean(1),
@@ -469,15 +495,18 @@ def evaluate(video:Tensor, # (B, 3, T, H, W) decoded videos
              captions:list, # the B prompts they were generated from
              world:ShapesWorld=None,
              measured:dict=None, # the output of `measure(video)`, if already computed
-            )->dict: # floats: colour, shape, direction accuracy, all three at once; shape_iou, smoothness, ...
-    "Every per-video metric, averaged over the batch; accuracies against the captions ('all': every attribute right)."
+            )->dict: # floats: colour, shape, direction accuracy, all three at once; shape_iou, cleanliness, ...
+    "Batch scores against the captions: accuracies (strict shape rule; 'all': every attribute right), median IoU, means."
     world = world or ShapesWorld()
     if len(captions) != len(video): raise ValueError(f"{len(video)} videos but {len(captions)} captions")
     want, m = world.parse(captions), measured or measure(video, world)
     right = {k: m[k].cpu() == want[k] for k in ("colour", "shape", "direction")}  # (B,) bools
     acc = {k: r.float().mean().item() for k, r in right.items()}
     acc["all"] = (right["colour"] & right["shape"] & right["direction"]).float().mean().item()
-    return {**acc, **{k: m[k].float().mean().item() for k in ("shape_iou", "smoothness", "steadiness", "speed", "contrast", "drift")}}
+    # the captioned template's IoU (median: a few broken videos should not hide how clean the typical one is)
+    iou = m["shape_ious"].cpu().gather(1, want["shape"][:, None])[:, 0]  # (B,)
+    quality = {"shape_iou": iou.median().item(), "cleanliness": cleanliness(video, want["colour"], world).mean().item()}
+    return {**acc, **quality, **{k: m[k].float().mean().item() for k in ("smoothness", "steadiness", "speed", "contrast", "drift")}}
 
 
 def video_features(video:Tensor, world:ShapesWorld=None, measured:dict=None)->Tensor: # (B, 17) features, each ~[0, 1]
