@@ -25,7 +25,7 @@ from torch import Tensor, nn
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS', 'UNK', 'NEGATIVE_PROMPT', 'TEXT_LEN',
            'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'SHAPE_IOU_MIN', 'CLEAN_TOL', 'ZOO',
-           'ZOO_PROVIDERS', 'shape_template', 'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir',
+           'shape_template', 'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir',
            'text_encoder_config', 'init_text_encoder', 'save_text_encoder', 'load_text_encoder', 'encode_text',
            'i2v_condition', 'foreground', 'contrast', 'classify_colour', 'classify_shape', 'cleanliness',
            'estimate_motion', 'classify_direction', 'smoothness', 'steadiness', 'drift', 'measure', 'evaluate',
@@ -550,6 +550,7 @@ class ZooEntry:
     version: str = "1"
     config: dict = field(default_factory=dict)  # recorded in the json (e.g. the model's config)
     command: str = ""  # how to regenerate the checkpoint
+    module: str = ""  # the module that registers it: recorded in the json so that zoo(name) can import it
 
 
 ZOO: dict = {}
@@ -562,11 +563,13 @@ def register_zoo(name:str, # e.g. "t2v-teacher"
                  version:str="1", # bump when build or train changes: older checkpoints are then ignored
                  config:dict=None, # facts to record beside the weights
                  command:str=None, # regenerating command (default: a python -c that calls zoo(name, retrain=True))
+                 module:str=None, # the registering module (default: build's module)
                 )->ZooEntry:
     "Register a toy model under `name` (re-registering replaces the entry)."
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name): raise ValueError(f"zoo name {name!r}: use letters, digits, '_', '.', '-'")
     command = command or f"python -c \"import wan_repro.toy as t; t.zoo('{name}', retrain=True)\" (after importing the module that registers it)"
-    ZOO[name] = ZooEntry(name, build, train, seed, str(version), dict(config or {}), command)
+    module = module or getattr(build, "__module__", "") or ""
+    ZOO[name] = ZooEntry(name, build, train, seed, str(version), dict(config or {}), command, module)
     return ZOO[name]
 
 
@@ -575,19 +578,25 @@ def zoo_cache_dir()->Path:
     return Path(os.environ.get("WAN_REPRO_CACHE") or Path.home() / ".cache" / "wan_repro")
 
 
-# Zoo entries registered by later notebooks' modules, imported on first use of their names.
-ZOO_PROVIDERS = {"t2v-teacher": "wan_repro.teacher", "i2v-teacher": "wan_repro.teacher"}
+def _committed()->dict: # {name: the module that registers it} for every checkpoint committed in wan_repro/zoo/
+    metas = (json.loads(p.read_text()) for p in sorted(zoo_dir().glob("*.json")))
+    return {m["name"]: m.get("module", "") for m in metas if "name" in m and "version" in m}
+
 
 def _entry(name:str)->ZooEntry:
-    if name not in ZOO and name in ZOO_PROVIDERS: importlib.import_module(ZOO_PROVIDERS[name])
+    # a committed checkpoint names the module that registers it (the zoo itself knows no technique)
+    module = _committed().get(name) if name not in ZOO else None
+    if module and module.startswith("wan_repro."): importlib.import_module(module)
     if name not in ZOO:
-        raise KeyError(f"no toy model {name!r} in the zoo (registered: {sorted(ZOO)}); import the module that "
-                       "registers it, or call register_zoo")
+        known = sorted(set(ZOO) | set(_committed()))
+        raise KeyError(f"no toy model {name!r} in the zoo (registered or committed: {known}); import the module "
+                       "that registers it, or call register_zoo")
     return ZOO[name]
 
 
 def _meta(e:ZooEntry)->dict:
-    return dict(name=e.name, seed=e.seed, version=e.version, config=e.config, command=e.command, torch=torch.__version__)
+    return dict(name=e.name, module=e.module, seed=e.seed, version=e.version, config=e.config, command=e.command,
+                torch=torch.__version__)
 
 
 def _save(model:nn.Module, path:Path, meta:dict, dtype:torch.dtype=None):
@@ -599,8 +608,10 @@ def _save(model:nn.Module, path:Path, meta:dict, dtype:torch.dtype=None):
     for suffix, write in ((".json", lambda p: Path(p).write_text(json.dumps(meta, indent=1, default=str))),
                           (".safetensors", lambda p: save_file(weights, p))):
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=suffix); os.close(fd)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a shared cache must be readable
-        try: write(tmp); os.replace(tmp, path.with_suffix(suffix))
+        try:
+            write(tmp)  # (safetensors re-creates the file: set the mode after writing)
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a shared cache must be readable
+            os.replace(tmp, path.with_suffix(suffix))
         finally:
             if os.path.exists(tmp): os.remove(tmp)
 
