@@ -20,7 +20,7 @@ __all__ = ['WAN_PRESETS', 'WEIGHTS_NAME', 'INDEX_NAME', 'WanConfig', 'sinusoidal
            'attention', 'FP32LayerNorm', 'WanAttention', 'WanSelfAttention', 'WanCrossAttention', 'WanBlock', 'WanHead',
            'block_causal_frame_mask', 'teacher_forcing_frame_mask', 'frame_mask_to_tokens', 'KVCache', 'WanDiT',
            'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan', 'config_from_diffusers',
-           'config_from_wan', 'detect_layout', 'load_state_dict']
+           'config_from_wan', 'detect_layout', 'weight_files', 'read_weights', 'load_state_dict']
 
 # %% ../nbs/00_wan_model.ipynb #5967c7f3
 @dataclass
@@ -567,22 +567,61 @@ def detect_layout(config:dict, keys) -> str:
                          f"(first keys: {sorted(keys)[:3]}); are the weights in the {other} layout?")
     return layout
 
-def _weight_files(path:Path) -> list[Path]:
-    index = [p for p in path.glob("*.safetensors.index.json")]
-    if index:
-        files = sorted(set(_read_json(index[0])["weight_map"].values()))
-        missing = [f for f in files if not (path / f).exists()]
-        if missing: raise FileNotFoundError(f"{index[0].name} lists shards that are not in {path}: {missing}")
-        return [path / f for f in files]
-    files = sorted(path.glob("*.safetensors"))
-    if files: return files
-    other = sorted(p.name for p in path.iterdir() if p.suffix in (".pth", ".pt", ".bin", ".ckpt"))
-    hint = f" Found {other}: convert them to safetensors first." if other else ""
-    raise FileNotFoundError(f"no *.safetensors weights (nor an index {INDEX_NAME}) in {path}.{hint}")
+def weight_files(path, name:str=WEIGHTS_NAME, check:bool=False) -> list[Path]:
+    "The files a checkpoint folder's layout names, and no others: `name` alone, or the shards its index lists."
+    path = Path(path)
+    single, index = path / name, path / f"{name}.index.json"
+    if single.is_file() and index.is_file():
+        raise ValueError(f"{path} holds both {name} and {index.name}: one is left from an earlier save; delete the stale one")
+    if index.is_file():
+        weight_map = _read_json(index).get("weight_map")
+        if not isinstance(weight_map, dict) or not weight_map:
+            raise ValueError(f"{index} has no weight_map {{tensor name: shard file}}: re-save or re-download the checkpoint")
+        files = sorted(set(weight_map.values()))
+        missing = [f for f in files if not (path / f).is_file()]
+        if missing: raise FileNotFoundError(f"{index.name} lists shards that are not in {path}: {missing}")
+        files = [path / f for f in files]
+    elif single.is_file(): files = [single]
+    else:
+        stray = sorted(p.name for p in path.glob("*.safetensors"))
+        other = sorted(p.name for p in path.iterdir() if p.suffix in (".pth", ".pt", ".bin", ".ckpt"))
+        hint = (f" Found {stray}: only {name} or the shards its index lists are read; rename the weights file to {name}."
+                if stray else f" Found {other}: convert them to safetensors first." if other else "")
+        raise FileNotFoundError(f"no {name} (nor its index {index.name}) in {path}.{hint}")
+    if check:
+        for f in files: _open_safetensors(f)   # reads the header only; a truncated file fails here
+    return files
+
+def _open_safetensors(f:Path):
+    "safe_open, with the file named when it is not valid safetensors (truncated, corrupt, not safetensors at all)."
+    from safetensors import safe_open, SafetensorError
+    try: return safe_open(str(f), framework="pt")
+    except (SafetensorError, OSError) as e:
+        raise ValueError(f"{f} is not a readable safetensors file ({e}): truncated or corrupt, re-download or re-save it") from None
+
+def read_weights(path, name:str=WEIGHTS_NAME) -> dict:
+    "Every tensor of the files `weight_files` names; each shard must hold exactly the tensors the index gives it."
+    path = Path(path)
+    files, index = weight_files(path, name), path / f"{name}.index.json"
+    weight_map = _read_json(index)["weight_map"] if index.is_file() else None
+    state = {}
+    for f in files:
+        sf = _open_safetensors(f)
+        keys = set(sf.keys())
+        if weight_map is not None:
+            listed = {k for k, v in weight_map.items() if v == f.name}
+            if keys != listed:
+                raise ValueError(f"{f} disagrees with {index.name}: {len(keys - listed)} tensors it holds are not listed "
+                                 f"for it {sorted(keys - listed)[:3]}, {len(listed - keys)} listed are not in it "
+                                 f"{sorted(listed - keys)[:3]}; re-save or re-download the checkpoint")
+        twice = sorted(keys & set(state))
+        if twice: raise ValueError(f"{f} repeats tensors already read from another shard: {twice[:3]}")
+        try: state.update({k: sf.get_tensor(k) for k in keys})
+        except Exception as e: raise ValueError(f"{f}: reading its tensors failed ({e}); re-download or re-save it") from None
+    return state
 
 def load_state_dict(path) -> tuple[dict, WanConfig, str]:
     "Read a checkpoint directory: (state dict in our names, config, layout found)."
-    from safetensors import safe_open
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"checkpoint directory {path} does not exist")
     if not (path / "config.json").exists():
@@ -590,11 +629,7 @@ def load_state_dict(path) -> tuple[dict, WanConfig, str]:
         hint = f" It has sub-directories with one: {sub} (a pipeline? pass e.g. {path / sub[0]})." if sub else ""
         raise FileNotFoundError(f"expected {path / 'config.json'} next to the weights.{hint}")
     raw = _read_json(path / "config.json")
-    files = _weight_files(path)
-    state = {}
-    for f in files:
-        with safe_open(str(f), framework="pt") as sf:
-            for k in sf.keys(): state[k] = sf.get_tensor(k)
+    state = read_weights(path)
     layout = detect_layout(raw, list(state))
     if layout == "diffusers":
         config = config_from_diffusers(raw)
@@ -649,11 +684,16 @@ def _save_pretrained(self, path, layout:str="diffusers", max_shard_bytes:int=5 *
         tmp = path / f".{name}.tmp"; write(tmp); os.replace(tmp, path / name)
     n = len(shards)
     names = [WEIGHTS_NAME] if n == 1 else [f"diffusion_pytorch_model-{i + 1:05d}-of-{n:05d}.safetensors" for i in range(n)]
+    # what an earlier save here wrote (the single file, or an index and its shards): what we don't rewrite goes after
+    earlier = {WEIGHTS_NAME, INDEX_NAME} | (set(_read_json(path / INDEX_NAME).get("weight_map", {}).values())
+                                            if (path / INDEX_NAME).is_file() else set())
     for name, shard in zip(names, shards): atomic(name, lambda p, s=shard: save_file(s, str(p), metadata={"format": "pt"}))
     if n > 1:
         index = {"metadata": {"total_size": sum(v.numel() * v.element_size() for v in state.values())},
                  "weight_map": {k: name for name, shard in zip(names, shards) for k in shard}}
         atomic(INDEX_NAME, lambda p: p.write_text(json.dumps(index, indent=2)))
+    for stale in earlier - set(names) - ({INDEX_NAME} if n > 1 else set()):
+        if "/" not in stale: (path / stale).unlink(missing_ok=True)
     atomic("config.json", lambda p: p.write_text(json.dumps(config(self.config), indent=2)))
     return path
 
