@@ -18,9 +18,9 @@ import torch.distributed as dist
 __all__ = ['COMMON', 'TECHNIQUES', 'GAUSS_DMD', 'TEACHER', 'Config', 'parse_value', 'parse_sets', 'Parts', 'Technique',
            'register', 'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate',
            'SampleStream', 'SyntheticLatents', 'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model',
-           'lr_lambda', 'list_checkpoints', 'Trainer', 'read_checkpoint', 'MLPVelocity', 'GaussianVelocity',
-           'ResidualGenerator', 'PromptIds', 'ToyLatents', 'latent_data', 'build_wan', 'flow_loss', 'read_log',
-           'plot_log', 'states_equal', 'generate', 'main']
+           'lr_lambda', 'list_checkpoints', 'NonFiniteError', 'Trainer', 'read_checkpoint', 'MLPVelocity',
+           'GaussianVelocity', 'ResidualGenerator', 'PromptIds', 'ToyLatents', 'latent_data', 'build_wan', 'flow_loss',
+           'read_log', 'plot_log', 'states_equal', 'generate', 'main']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -306,6 +306,9 @@ def list_checkpoints(out:str|Path) -> list[Path]:
     return sorted(p for p in d.glob("step_*") if p.is_dir() and not p.name.endswith(".tmp")) if d.exists() else []
 
 # %% ../nbs/04_training.ipynb #3d450bdf
+class NonFiniteError(RuntimeError):
+    "A NaN or Inf loss or gradient: the run stops at the first one, before it reaches the weights or a checkpoint."
+
 class Trainer:
     "The loop shared by every technique: devices, sharding, optimizers, accumulation, clipping, EMA, checkpoints, logs."
     def __init__(self, technique:str|Technique, # a registered technique or its name
@@ -342,7 +345,7 @@ class Trainer:
         self.emas = {g: EMA(self.parts.models[g]) for g in self.parts.ema} if cfg.ema_decay > 0 else {}
         # 4. data, counters, RNG (per rank), preemption
         self.stream = SampleStream(self.tech.data(cfg), self.micro, self.rank, self.world, cfg.seed)
-        self.step, self.micro_steps, self.last_saved = 0, 0, None
+        self.step, self.micro_steps, self.last_saved, self.last_saved_path = 0, 0, None, None
         _seed_all(cfg.seed + 1 + self.rank)
         self._signal = None
         self.resumed_from = None
@@ -357,6 +360,18 @@ class Trainer:
 
     def _to_device(self, batch:dict) -> dict:
         return {k: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
+
+    def _check_finite(self, group:str, loss:torch.Tensor, norm:torch.Tensor):
+        "Raise NonFiniteError when the loss or the gradient norm is NaN/Inf on any rank (checked before the update)."
+        vals = [v.full_tensor() if hasattr(v, "full_tensor") else v for v in (loss, norm)]
+        vals = torch.stack([v.detach().float().reshape(()) for v in vals])            # (2,): loss, grad norm
+        ok = torch.isfinite(vals).all().float()
+        if self.world > 1: dist.all_reduce(ok, op=dist.ReduceOp.MIN)
+        if ok.item() < 1:
+            raise NonFiniteError(f"step {self.step + 1}, group {group!r}: the loss is {vals[0].item()} and the gradient "
+                                 f"norm {vals[1].item()}; stopped before the update, no checkpoint of it is written "
+                                 f"(last one: {self.last_saved_path or 'none'}); lower the learning rate, set grad_clip "
+                                 f"> 0, or check the data")
 
     def train_step(self) -> dict:
         "Update each group the schedule names for this step; returns {group: {loss..., grad_norm, lr}}."
@@ -377,6 +392,7 @@ class Trainer:
                 for k, v in out.items(): sums[k] = sums.get(k, 0.0) + v.detach().float() / cfg.grad_accum
             # 2. clip the group's global gradient norm (over all ranks' shards)
             norm = torch.nn.utils.clip_grad_norm_(self.params[g], cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
+            self._check_finite(g, sums["loss"], norm)   # before the update: a NaN never reaches the weights
             # 3. update, schedule, average
             opt.step()
             self.scheds[g].step()
@@ -428,7 +444,7 @@ class Trainer:
             os.replace(tmp, final)
             for old in list_checkpoints(self.out)[:-max(1, self.cfg.keep_last)]: shutil.rmtree(old, ignore_errors=True)
         self._barrier()
-        self.last_saved = self.step
+        self.last_saved, self.last_saved_path = self.step, final
         return final
 
     def load(self, path:str|Path):
@@ -458,7 +474,7 @@ class Trainer:
         self.stream.load_state_dict(meta["stream"])
         rng = path / f"rank{self.rank}.pt"
         if rng.exists(): _set_rng_state(torch.load(rng, weights_only=False))   # absent when the world size changed
-        self.resumed_from, self.last_saved = path, self.step
+        self.resumed_from, self.last_saved, self.last_saved_path = path, self.step, path
 
     # -- preemption -------------------------------------------------------------------------------------------
     def _on_signal(self, signum, frame): self._signal = signum
@@ -851,7 +867,9 @@ def main(argv:list|None=None):
     out = a.out or f"runs/{tech.name}-{a.preset}"
     tr = Trainer(tech, cfg, out, resume=a.resume, device=a.device, progress=not a.no_progress)
     if tr.rank == 0 and tr.resumed_from: print(f"wan-train: resumed from {tr.resumed_from} at step {tr.step}", flush=True)
-    res = tr.run(until=a.until)
+    try: res = tr.run(until=a.until)
+    except NonFiniteError as e:
+        print(f"wan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(1)
     if tr.rank == 0: print("wan-train: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}), flush=True)
     if dist.is_initialized(): dist.destroy_process_group()
 
