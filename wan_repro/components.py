@@ -401,17 +401,26 @@ def list_videos(folder) -> list:
 
 def _names_list(names, n=5): return ", ".join(names[:n]) + (f" and {len(names) - n} more" if len(names) > n else "")
 
+def _read_utf8(path:Path) -> str:
+    "A caption file's text (UTF-8, a BOM allowed); any other encoding is an error that names the file."
+    data = path.read_bytes()
+    try: return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path} is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}): re-save it as "
+                         "UTF-8, e.g. iconv -f latin1 -t utf-8") from None
+
 def read_captions(captions, videos:list) -> dict:
     "Map each video file name to its caption; refuse (ValueError) when captions and videos do not pair up."
     captions, names = Path(captions), [Path(v).name for v in videos]
     stems = {Path(n).stem: n for n in names}
     if not captions.exists(): raise FileNotFoundError(f"captions {captions} do not exist")
     if captions.is_dir():
-        txt = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(captions.glob("*.txt"))}
+        txt = {p.stem: _read_utf8(p).strip() for p in sorted(captions.glob("*.txt"))}
         found = {stems[s]: c for s, c in txt.items() if s in stems}
         orphans = [f"{s}.txt" for s in txt if s not in stems]
     elif captions.suffix.lower() == ".json":
-        data = json.loads(captions.read_text(encoding="utf-8"))
+        try: data = json.loads(_read_utf8(captions))
+        except json.JSONDecodeError as e: raise ValueError(f"{captions} is not valid JSON ({e})") from None
         if isinstance(data, list):
             try: data = {d.get("video", d.get("file")): d.get("caption", d.get("text")) for d in data}
             except AttributeError: raise ValueError(f"{captions}: a list must hold {{'video': ..., 'caption': ...}} items")
@@ -422,7 +431,7 @@ def read_captions(captions, videos:list) -> dict:
             if n is None: orphans.append(str(k))
             else: found[n] = str(c or "").strip()
     else:
-        lines = [l.strip() for l in captions.read_text(encoding="utf-8").splitlines()]
+        lines = [l.strip() for l in _read_utf8(captions).splitlines()]
         while lines and not lines[-1]: lines.pop()
         if len(lines) != len(names):
             raise ValueError(f"{captions} has {len(lines)} caption lines but there are {len(names)} videos: the file "

@@ -423,6 +423,12 @@ class WanDiT(nn.Module):
         if (image_context is None) != (not c.image_dim):
             raise ValueError(f"image_context (CLIP features, {c.image_dim} wide) is {'required' if c.image_dim else 'not used'} by this model")
         B, grid = x.shape[0], self._grid(x)
+        # every input is per sample: nothing is broadcast (attention would silently turn 1 sample into 2)
+        for name, a in (("context", context), ("y", y), ("image_context", image_context), ("clean_x", clean_x)):
+            if a is not None and a.shape[0] != B:
+                raise ValueError(f"{name} has batch {a.shape[0]} but x has batch {B}: pass one {name} row per sample")
+        if kv_cache is not None and kv_cache.k.shape[1] != B:
+            raise ValueError(f"the KV cache was made for batch {kv_cache.k.shape[1]} but x has batch {B}: make one with new_kv_cache({B}, ...)")
         tokens_per_frame = grid[1] * grid[2]
         # 1. patch embedding and conditioning
         tokens = self._patchify(x, y)                                            # (B, L, dim)
