@@ -10,7 +10,7 @@ __all__ = ['VIDEO_EXTS', 'TINY_WORDS', 'WAN_VAE_FILES', 'WAN_T5_FILE', 'FORMAT',
            'read_captions', 'shard_name', 'preprocess', 'LatentDataset', 'preprocess_cli', 'load_components']
 
 # %% ../nbs/03_components.ipynb #cad00cc7
-import argparse, functools, html, json, math, os, re, shutil, sys
+import argparse, functools, hashlib, html, json, math, os, re, shutil, sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -458,10 +458,31 @@ def _write_shard(path:Path, tensors:dict, metadata:dict):
     save_file({k: v.contiguous() for k, v in tensors.items()}, tmp, metadata={k: json.dumps(v) for k, v in metadata.items()})
     os.replace(tmp, path)                              # atomic: a shard on disk is always complete
 
-def _read_shard_meta(path:Path) -> dict:
+def _read_shard_meta(path:Path) -> dict|None:
+    "A shard's metadata, or None when the file is not a readable shard."
+    from safetensors import safe_open, SafetensorError
+    try:
+        with safe_open(path, "pt") as f: meta = f.metadata() or {}
+        return {k: json.loads(v) for k, v in meta.items()}
+    except (SafetensorError, OSError, json.JSONDecodeError): return None
+
+def _file_sha256(path:Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)   # hashlib.file_digest needs Python 3.11
+    return h.hexdigest()
+
+def _reusable(path:Path, old:dict):
+    "What an earlier shard holds, by content: {video hash: latent row}, {video hash: why bad}, {caption hash: text rows}."
+    if not old or not old.get("video_sha256"): return None, {}, {}, {}   # a shard without hashes: nothing is trusted
     from safetensors import safe_open
-    with safe_open(path, "pt") as f: meta = f.metadata() or {}
-    return {k: json.loads(v) for k, v in meta.items()}
+    row_of, bad_of = {n: i for i, n in enumerate(old["videos"])}, {b["video"]: b["reason"] for b in old["skipped"]}
+    ends = np.cumsum([0] + old["text_lengths"]).tolist()
+    z, bad, text = {}, {}, {}
+    for n, vk, ck in zip(old["inputs"], old["video_sha256"], old["caption_sha256"]):
+        if n in row_of: z[vk] = row_of[n]; text[ck] = (ends[row_of[n]], ends[row_of[n] + 1])
+        elif n in bad_of: bad[vk] = bad_of[n]
+    return safe_open(path, "pt"), z, bad, text
 
 def _video_problem(frames:np.ndarray, num_frames:int, height:int, width:int):
     "Why a decoded video cannot be cached, or None."
@@ -513,7 +534,7 @@ def preprocess(videos, # folder of videos, all resized to height x width
     # 3. plan the shards up front, so their names (and a resume) do not depend on which videos turn out bad
     chunks = [files[i:i + shard_size] for i in range(0, len(files), shard_size)]
     n_shards, store = len(chunks), _DTYPES[dtype]
-    shards, skipped, resumed = [], [], 0
+    shards, skipped, resumed, encoded = [], [], 0, [0, 0]   # encoded: videos, captions
     bar = None
     if progress:
         from tqdm import tqdm
@@ -521,57 +542,74 @@ def preprocess(videos, # folder of videos, all resized to height x width
     for si, chunk in enumerate(chunks):
         path = out / shard_name(si, n_shards)
         names = [p.name for p in chunk]
-        # 4. resume: a complete shard from the same inputs and settings is kept
-        if path.exists():
-            meta = _read_shard_meta(path)
-            if meta.get("settings") == settings and meta.get("inputs") == names:
-                shards.append(dict(file=path.name, videos=meta["videos"], captions=meta["captions"],
-                                   text_lengths=meta["text_lengths"]))
-                skipped += meta["skipped"]; resumed += 1
-                if bar: bar.update(len(chunk))
-                continue
+        # 4. the cache key of each item: the SHA-256 of the video's bytes and of its caption
+        vkey = [_file_sha256(p) for p in chunk]
+        ckey = [hashlib.sha256(caps[n].encode("utf-8")).hexdigest() for n in names]
+        old = _read_shard_meta(path) if path.exists() else None
+        if path.exists() and old is None: print(f"rewriting {path.name}: not a readable shard", file=sys.stderr)
+        if old is not None and old.get("settings") != settings:
             if not overwrite:
-                raise ValueError(f"{path} was written from other inputs or settings; use a fresh --out folder, or "
-                                 "overwrite=True (--overwrite) to replace it")
-        # 5. read, check and encode each video of the shard
+                raise ValueError(f"{path} was written with other settings; use a fresh --out folder, or overwrite=True "
+                                 "(--overwrite) to replace it")
+            old = None
+        # 5. resume: a shard of the same videos and captions, byte for byte, is kept as it is
+        if old is not None and [old["inputs"], old.get("video_sha256"), old.get("caption_sha256")] == [names, vkey, ckey]:
+            if old["skipped"] and on_bad == "refuse":
+                raise ValueError(f"{old['skipped'][0]['video']}: {old['skipped'][0]['reason']} (on_bad='skip' skips such videos)")
+            shards.append(dict(file=path.name, videos=old["videos"], captions=old["captions"], text_lengths=old["text_lengths"]))
+            skipped += old["skipped"]; resumed += 1
+            if bar: bar.update(len(chunk))
+            continue
+        # 6. read, check and encode each video whose bytes are new; an unchanged one keeps its latents (or its verdict)
+        f, reuse_z, reuse_bad, reuse_text = _reusable(path, old)
         latents, kept, bad = [], [], []
-        for p in chunk:
-            try:
-                clip = read_video(p)
-                why = _video_problem(clip, frames, height, width)
-            except ValueError as e: clip, why = None, str(e).split(": ", 1)[-1]
+        for p, vk in zip(chunk, vkey):
+            why = reuse_bad.get(vk)
+            if vk in reuse_z: latents.append(f.get_slice("latents")[reuse_z[vk]])
+            elif why is None:
+                try:
+                    clip = read_video(p)
+                    why = _video_problem(clip, frames, height, width)
+                except ValueError as e: clip, why = None, str(e).split(": ", 1)[-1]
             if why:
                 if on_bad == "refuse": raise ValueError(f"{p.name}: {why} (on_bad='skip' skips such videos)")
                 bad.append(dict(video=p.name, reason=why)); print(f"skipped {p.name}: {why}", file=sys.stderr)
             else:
-                x = frames_to_tensor(clip[:frames])[None].to(vae_device)           # (1, 3, F, H, W)
-                with torch.inference_mode(): latents.append(vae_encode(vae, x)[0].to("cpu", store))
+                if vk not in reuse_z:
+                    x = frames_to_tensor(clip[:frames])[None].to(vae_device)           # (1, 3, F, H, W)
+                    with torch.inference_mode(): latents.append(vae_encode(vae, x)[0].to("cpu", store))
+                    encoded[0] += 1
                 kept.append(p.name)
             if bar: bar.update(1)
-        # 6. the captions of the kept videos, in batches; only the real token rows are stored
-        rows, lengths = [], []
-        for i in range(0, len(kept), 8):
-            emb, lens = text_encoder([caps[n] for n in kept[i:i + 8]], max_length=text_len)
-            for e, l in zip(emb, lens.tolist()): rows.append(e[:l].to("cpu", store)); lengths.append(l)
+        # 7. the captions of the kept videos: new ones encoded in batches, known ones reused; only real token rows stored
+        key_of = dict(zip(names, ckey))
+        rows = {n: f.get_slice("text")[slice(*reuse_text[key_of[n]])] for n in kept if key_of[n] in reuse_text}
+        new = [n for n in kept if n not in rows]
+        for i in range(0, len(new), 8):
+            emb, lens = text_encoder([caps[n] for n in new[i:i + 8]], max_length=text_len)
+            rows |= {n: e[:l].to("cpu", store) for n, e, l in zip(new[i:i + 8], emb, lens.tolist())}
+        encoded[1] += len(new)
+        del f                                              # the old shard is read: it may be replaced now
+        lengths = [len(rows[n]) for n in kept]
         tensors = dict(latents=torch.stack(latents) if latents else torch.zeros(0, *z_shape, dtype=store),
-                       text=torch.cat(rows) if rows else torch.zeros(0, text_encoder.dim, dtype=store),
+                       text=torch.cat([rows[n] for n in kept]) if kept else torch.zeros(0, text_encoder.dim, dtype=store),
                        text_lengths=torch.tensor(lengths, dtype=torch.int64))
-        # 7. write the shard atomically, with everything needed to resume or read it alone
-        meta = dict(format=FORMAT, settings=settings, inputs=names, videos=kept, captions=[caps[n] for n in kept],
-                    text_lengths=lengths, skipped=bad)
+        # 8. write the shard atomically, with everything needed to resume or read it alone
+        meta = dict(format=FORMAT, settings=settings, inputs=names, video_sha256=vkey, caption_sha256=ckey, videos=kept,
+                    captions=[caps[n] for n in kept], text_lengths=lengths, skipped=bad)
         _write_shard(path, tensors, meta)
         shards.append(dict(file=path.name, videos=kept, captions=meta["captions"], text_lengths=lengths))
         skipped += bad
     if bar: bar.close()
-    # 8. the index, written last (and atomically): its presence means the cache is complete
+    # 9. the index, written last (and atomically): its presence means the cache is complete
     total = sum(len(s["videos"]) for s in shards)
     if total == 0: raise ValueError(f"none of the {len(files)} videos could be cached: {_names_list([s['video'] for s in skipped])}")
     index = dict(format=FORMAT, num_samples=total, settings=settings, sources=dict(vae=vae_id, text_encoder=te_id),
                  latent_shape=z_shape, shards=shards, skipped=skipped)
     tmp = out / "index.json.tmp"
     tmp.write_text(json.dumps(index, indent=1)); os.replace(tmp, out / "index.json")
-    print(f"cached {total} of {len(files)} videos in {n_shards} shard(s) under {out}"
-          + (f" ({resumed} shard(s) kept from an earlier run)" if resumed else "")
+    print(f"cached {total} of {len(files)} videos in {n_shards} shard(s) under {out}; encoded {encoded[0]} video(s) and "
+          f"{encoded[1]} caption(s)" + (f", kept {resumed} shard(s) from an earlier run" if resumed else "")
           + (f"; skipped {len(skipped)}: {_names_list([s['video'] for s in skipped])}" if skipped else ""))
     return index
 
