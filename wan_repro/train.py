@@ -15,10 +15,12 @@ import torch.nn as nn
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['COMMON', 'TECHNIQUES', 'GAUSS_DMD', 'TEACHER', 'Config', 'parse_value', 'parse_sets', 'Parts', 'Technique',
-           'register', 'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate',
-           'SampleStream', 'SyntheticLatents', 'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model',
-           'lr_lambda', 'list_checkpoints', 'NonFiniteError', 'Trainer', 'read_checkpoint', 'MLPVelocity',
+__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'TECHNIQUES', 'LEGACY', 'GAUSS_DMD', 'TEACHER', 'Config', 'parse_value',
+           'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'Technique', 'register', 'get_technique',
+           'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'SyntheticLatents',
+           'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
+           'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock',
+           'verify_checkpoint', 'Preemption', 'NonFiniteError', 'Trainer', 'read_checkpoint', 'MLPVelocity',
            'GaussianVelocity', 'ResidualGenerator', 'PromptIds', 'ToyLatents', 'latent_data', 'build_wan', 'flow_loss',
            'read_log', 'plot_log', 'states_equal', 'generate', 'main']
 
@@ -89,6 +91,51 @@ def parse_sets(items:list[str], valid:dict) -> dict:
         try: out[key] = parse_value(text, valid[key])
         except ValueError as e: raise ValueError(f"bad value for {key!r}: {e}") from None
     return out
+
+# %% ../nbs/04_training.ipynb #e5f1a2b3
+PRECISIONS = ("fp32", "bf16")
+
+def check_config(cfg:Config, world:int=1):
+    "Raise a one-line ValueError for a setting the trainer cannot run with (checked before any model is built)."
+    def need(ok:bool, msg:str):
+        if not ok: raise ValueError(msg)
+    for k in ("steps", "batch_size", "grad_accum", "ckpt_every", "log_every", "keep_last"):
+        need(isinstance(cfg[k], int) and not isinstance(cfg[k], bool) and cfg[k] >= 1, f"{k} must be an integer >= 1, got {cfg[k]!r}")
+    for k in ("warmup", "ema_start", "seed"):
+        need(isinstance(cfg[k], int) and cfg[k] >= 0, f"{k} must be an integer >= 0, got {cfg[k]!r}")
+    for k in ("lr", "weight_decay", "grad_clip"):
+        need(isinstance(cfg[k], (int, float)) and math.isfinite(cfg[k]) and cfg[k] >= 0, f"{k} must be a finite number >= 0, got {cfg[k]!r}")
+    need(isinstance(cfg.adam_eps, (int, float)) and cfg.adam_eps > 0, f"adam_eps must be > 0, got {cfg.adam_eps!r}")
+    need(isinstance(cfg.ema_decay, (int, float)) and 0 <= cfg.ema_decay < 1, f"ema_decay must be in [0, 1), got {cfg.ema_decay!r}")
+    b = cfg.betas
+    need(isinstance(b, (tuple, list)) and len(b) == 2 and all(isinstance(x, (int, float)) and 0 <= x < 1 for x in b),
+         f"betas must be a pair of numbers in [0, 1), e.g. betas=0.9,0.999; got {b!r}")
+    need(cfg.precision in PRECISIONS, f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}"
+         + (" (fp16 needs loss scaling, which the trainer does not do: use bf16)" if cfg.precision == "fp16" else ""))
+    need(cfg.schedule in ("constant", "cosine"), f"schedule must be 'constant' or 'cosine', got {cfg.schedule!r}")
+    need(cfg.batch_size % (world * cfg.grad_accum) == 0,
+         f"batch_size={cfg.batch_size} must be divisible by world_size x grad_accum = {world} x {cfg.grad_accum}; "
+         f"change batch_size or grad_accum")
+
+# %% ../nbs/04_training.ipynb #a8b4c5d6
+FREE_TO_CHANGE = ("steps", "ckpt_every", "log_every", "keep_last", "requeue")   # never change what is trained
+
+def check_unchanged(old:dict,        # the settings recorded in the checkpoint
+                    new:dict,        # the settings of this run
+                    defaults:dict,   # the technique's settings with their defaults
+                    allow:tuple=(),  # settings the user allows to differ
+                    where="the checkpoint"):
+    "Raise a ValueError naming every setting that differs from the resumed checkpoint's and is not allowed to."
+    _check_keys({k: 0 for k in allow}, defaults, "allow_change")
+    norm = lambda v: json.dumps(v, default=str).replace("[", "(").replace("]", ")")   # tuple == list
+    free = set(FREE_TO_CHANGE) - ({"steps"} if new.get("schedule") == "cosine" else set())
+    diff = [(k, old.get(k, defaults.get(k)), new[k]) for k in new
+            if k not in free and k not in allow and norm(old.get(k, defaults.get(k))) != norm(new[k])]
+    if diff:
+        raise ValueError(f"the settings differ from those {where} was trained with: "
+                         + ", ".join(f"{k} {a!r} -> {b!r}" for k, a, b in diff)
+                         + f"; resume with the old values, allow the change (--allow-change {','.join(k for k, _, _ in diff)}),"
+                         f" or start a new run (--resume never)")
 
 # %% ../nbs/04_training.ipynb #fd324958
 @dataclass
@@ -300,33 +347,159 @@ def _set_rng_state(s:dict):
 def _seed_all(seed:int):
     random.seed(seed); np.random.seed(seed % (1 << 32)); torch.manual_seed(seed)
 
-def list_checkpoints(out:str|Path) -> list[Path]:
-    "Finished checkpoints in `out/checkpoints`, oldest first (unfinished `.tmp` ones are ignored)."
-    d = Path(out) / "checkpoints"
-    return sorted(p for p in d.glob("step_*") if p.is_dir() and not p.name.endswith(".tmp")) if d.exists() else []
+# %% ../nbs/04_training.ipynb #a7c3e5d1
+LEGACY = "legacy"   # the run id of checkpoints written before runs had ids (directly in out/checkpoints)
+
+class RunInUseError(RuntimeError):
+    "Another trainer holds the lock of this run directory."
+
+class CorruptCheckpointError(RuntimeError):
+    "A checkpoint file is truncated or unreadable; the message names the file."
+
+def new_run_id() -> str:
+    "A fresh run id: the start time (sortable) and a random suffix."
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
+
+def run_info(out:str|Path) -> dict:
+    "The current run of `out`: {'run': id, 'origin': checkpoint it continues or None}; 'legacy' without run.json."
+    f = Path(out) / "run.json"
+    info = json.loads(f.read_text()) if f.exists() else {}
+    return {"run": info.get("run", LEGACY), "origin": info.get("origin")}
+
+def checkpoint_dir(out:str|Path, run:str) -> Path:
+    "Where run `run` of `out` keeps its checkpoints."
+    return Path(out) / "checkpoints" / ("" if run == LEGACY else run)
+
+def _is_step_dir(p:Path) -> bool: return p.is_dir() and p.name.startswith("step_") and p.name[5:].isdigit()
+
+def list_checkpoints(out:str|Path, run:str|None=None) -> list[Path]:
+    "Finished checkpoints of `run` (default: the current run of `out`), oldest first; .tmp and .corrupt ones are skipped."
+    d = checkpoint_dir(out, run or run_info(out)["run"])
+    return sorted(p for p in d.glob("step_*") if _is_step_dir(p)) if d.exists() else []
+
+class RunLock:
+    "An advisory lock on a run directory (`out/.lock`, flock): one writing trainer per folder."
+    def __init__(self, out:str|Path): self.path, self.fd = Path(out) / ".lock", None
+
+    def acquire(self):
+        import fcntl, socket
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown pid"
+            os.close(fd)
+            raise RunInUseError(f"{self.path.parent} is in use by another trainer ({holder}); wait for it to end, "
+                                f"stop it, or choose another --out") from None
+        os.ftruncate(fd, 0); os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
+        self.fd = fd
+
+    def release(self):
+        if self.fd is not None: os.close(self.fd); self.fd = None   # closing the file releases the flock
+
+    def check(self):
+        "Raise RunInUseError now if another trainer holds the lock (the CLI asks before building models)."
+        self.acquire(); self.release()
+
+def _truncate_log(path:Path, step:int) -> int:
+    "Drop the rows of a log.csv past `step` (a resumed run logs them again); returns how many were dropped."
+    if not path.exists(): return 0
+    with open(path, newline="") as f: rows = list(csv.reader(f))
+    keep = [r for r in rows[1:] if int(r[0]) <= step]
+    if len(keep) == len(rows) - 1: return 0
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="") as f: csv.writer(f).writerows([rows[0], *keep])
+    os.replace(tmp, path)
+    return len(rows) - 1 - len(keep)
+
+# %% ../nbs/04_training.ipynb #b4e1f0a2
+def verify_checkpoint(path:str|Path, rank:int=0) -> dict:
+    "Check that a finished checkpoint's files are complete; returns its trainer.pt, else raises CorruptCheckpointError naming the file."
+    from torch.distributed.checkpoint import FileSystemReader
+    path = Path(path)
+    if not (path / "trainer.pt").exists():
+        raise FileNotFoundError(f"{path} is not a finished checkpoint (no trainer.pt); pass resume='never' or another dir")
+    def load(f:Path):
+        try: return torch.load(f, weights_only=False)
+        except Exception as e: raise CorruptCheckpointError(f"{f} is unreadable ({type(e).__name__}: {e})") from None
+    meta = load(path / "trainer.pt")
+    if (path / f"rank{rank}.pt").exists(): load(path / f"rank{rank}.pt")
+    try: md = FileSystemReader(str(path)).read_metadata()
+    except Exception as e: raise CorruptCheckpointError(f"{path / '.metadata'} is unreadable ({type(e).__name__}: {e})") from None
+    need = {}
+    for info in md.storage_data.values(): need[info.relative_path] = max(need.get(info.relative_path, 0), info.offset + info.length)
+    for name, n in sorted(need.items()):
+        f = path / name
+        size = f.stat().st_size if f.exists() else -1
+        if size < n: raise CorruptCheckpointError(f"{f} is {'missing' if size < 0 else f'truncated ({size} of {n} bytes)'}")
+    return meta
+
+# %% ../nbs/04_training.ipynb #c9d2f4e6
+class Preemption:
+    "SIGUSR1/SIGTERM or out/PREEMPT as a request to checkpoint and stop, agreed on by every rank; SLURM requeue."
+    SIGNALS = (signal.SIGUSR1, signal.SIGTERM)
+    def __init__(self, out:Path, rank:int=0, world:int=1, device=None, requeue:bool=True):
+        self.out, self.rank, self.world, self.device, self.requeue_job = Path(out), rank, world, device, requeue
+        self.signum, self._old = None, {}
+
+    def _on_signal(self, signum, frame): self.signum = signum
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():   # signals can only be set there
+            self._old = {s: signal.signal(s, self._on_signal) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc):
+        for s, h in self._old.items(): signal.signal(s, h)
+        self._old = {}
+
+    def requested(self) -> bool:
+        "True on every rank when any rank got a signal or the launcher wrote out/PREEMPT."
+        flag = float(self.signum is not None or (self.out / "PREEMPT").exists())
+        if self.world > 1:
+            t = torch.tensor([flag], device=self.device)
+            dist.all_reduce(t, op=dist.ReduceOp.MAX)
+            flag = t.item()
+        return flag > 0
+
+    def finish(self):
+        "After the preemption checkpoint: drop the flag (so the requeued job runs) and requeue the SLURM job."
+        if self.rank != 0: return
+        (self.out / "PREEMPT").unlink(missing_ok=True)
+        job = os.environ.get("SLURM_JOB_ID")
+        if not job or not self.requeue_job: return
+        if shutil.which("scontrol") is None: print("wan-train: scontrol not found; not requeued", file=sys.stderr); return
+        subprocess.run(["scontrol", "requeue", job], check=False)
 
 # %% ../nbs/04_training.ipynb #3d450bdf
 class NonFiniteError(RuntimeError):
     "A NaN or Inf loss or gradient: the run stops at the first one, before it reaches the weights or a checkpoint."
 
+def _bcast(obj, world:int):
+    "Rank 0's `obj` on every rank."
+    if world == 1: return obj
+    box = [obj]; dist.broadcast_object_list(box, src=0)
+    return box[0]
+
 class Trainer:
     "The loop shared by every technique: devices, sharding, optimizers, accumulation, clipping, EMA, checkpoints, logs."
     def __init__(self, technique:str|Technique, # a registered technique or its name
                  cfg:Config,                # settings from make_config
-                 out:str|Path,              # run directory: checkpoints/, log.csv
-                 resume:str="auto",         # 'auto' (latest checkpoint in out, if any) | 'never' | a checkpoint dir
+                 out:str|Path,              # run directory: run.json, checkpoints/, log.csv
+                 resume:str="auto",         # 'auto' (the current run's latest checkpoint, if any) | 'never' | a checkpoint dir
                  device:str|None=None,      # default: this rank's GPU, else the CPU
-                 progress:bool=True):       # show a progress bar (rank 0)
+                 progress:bool=True,        # show a progress bar (rank 0)
+                 allow_change:tuple=()):    # settings that may differ from the resumed checkpoint's (see FREE_TO_CHANGE)
         self.tech, self.cfg, self.out, self.progress = get_technique(technique), Config(cfg), Path(out), progress
         cfg = self.cfg
         _check_keys(cfg, self.tech.settings(), f"the settings of {self.tech.name!r}")
         self.rank, self.world, self.device = setup_distributed(device)
-        # 1. the global batch must split into equal micro-batches
-        per = self.world * cfg.grad_accum
-        if cfg.batch_size % per:
-            raise ValueError(f"batch_size={cfg.batch_size} must be divisible by world_size x grad_accum = "
-                             f"{self.world} x {cfg.grad_accum}; change batch_size or grad_accum")
-        self.micro = cfg.batch_size // per
+        check_config(cfg, self.world)
+        self.micro = cfg.batch_size // (self.world * cfg.grad_accum)   # each rank's micro-batch
+        # 1. which checkpoint to continue (read-only: constructing a Trainer writes nothing into out)
+        self.run_id, self.origin, self.skipped = None, None, []
+        path, meta = self._pick_checkpoint(resume)
+        if meta is not None: check_unchanged(meta["cfg"], cfg, self.tech.settings(), allow_change, where=path)
         # 2. models: built from the same seed on every rank, frozen unless given a learning rate
         _seed_all(cfg.seed)
         self.parts = self.tech.build(cfg)
@@ -343,14 +516,74 @@ class Trainer:
                                           weight_decay=cfg.weight_decay) for g, lr in self.parts.lrs.items()}
         self.scheds = {g: torch.optim.lr_scheduler.LambdaLR(o, lr_lambda(cfg)) for g, o in self.opts.items()}
         self.emas = {g: EMA(self.parts.models[g]) for g in self.parts.ema} if cfg.ema_decay > 0 else {}
-        # 4. data, counters, RNG (per rank), preemption
+        # 4. data, counters, RNG (per rank)
         self.stream = SampleStream(self.tech.data(cfg), self.micro, self.rank, self.world, cfg.seed)
         self.step, self.micro_steps, self.last_saved, self.last_saved_path = 0, 0, None, None
         _seed_all(cfg.seed + 1 + self.rank)
-        self._signal = None
-        self.resumed_from = None
-        ckpts = list_checkpoints(self.out) if resume == "auto" else [] if resume == "never" else [Path(resume)]
-        if ckpts: self.load(ckpts[-1])
+        self.resumed_from, self.lock, self._claimed, self._in_run = None, RunLock(self.out), False, False
+        if path is not None: self.load(path, meta)
+
+    def _pick_checkpoint(self, resume:str) -> tuple:
+        "(checkpoint, its trainer.pt) to continue, or (None, None); sets the run this trainer continues or branches."
+        if resume == "never": return None, None
+        if resume != "auto":                      # an explicit checkpoint: no fallback, errors name the file
+            path = Path(resume)
+            meta = verify_checkpoint(path, self.rank)
+            run = meta.get("run", LEGACY)
+            latest = list_checkpoints(self.out, run)
+            if run == run_info(self.out)["run"] and latest and latest[-1].resolve() == path.resolve(): self.run_id = run
+            else: self.origin = str(path.resolve())   # an older checkpoint: continue it as a new run (a branch)
+            return path, meta
+        info = run_info(self.out)
+        cands = list_checkpoints(self.out, info["run"])
+        if not cands and info["origin"]: cands = [Path(info["origin"])]   # a branch killed before its first save
+        for path in reversed(cands):              # newest first; a corrupt one falls back to the previous one
+            try: meta = verify_checkpoint(path, self.rank)
+            except CorruptCheckpointError as e:
+                self.skipped.append(path)
+                if self.rank == 0: print(f"wan-train: warning: {e}; falling back to the previous checkpoint", file=sys.stderr, flush=True)
+                continue
+            self.run_id, self.origin = info["run"], info["origin"]    # continue the current run
+            return path, meta
+        if cands: raise CorruptCheckpointError(f"no readable checkpoint in {checkpoint_dir(self.out, info['run'])}: "
+                                               f"{', '.join(p.name for p in self.skipped)} are corrupt; pass resume='never' to start again")
+        return None, None
+
+    def _claim(self):
+        "Before the first write: lock out, settle the run id and run.json, remove stale .tmp dirs, trim the log (rank 0)."
+        err = None
+        if self.rank == 0:
+            try:
+                self.lock.acquire()
+                info = run_info(self.out)
+                if self.run_id is not None and (self.run_id != info["run"] or          # continuing: nobody moved on
+                        any(int(p.name[5:]) > self.step for p in list_checkpoints(self.out, self.run_id) if p not in self.skipped)):
+                    raise RunInUseError(f"{self.out} changed since this Trainer loaded it (another trainer ran there); "
+                                        f"create the Trainer again to continue from its latest checkpoint")
+                if not self._claimed: self._settle_run(info)
+            except Exception as e:
+                self.lock.release(); err = f"{type(e).__name__}: {e}"
+        err, self.run_id = _bcast((err, self.run_id), self.world)
+        if err: raise RunInUseError(err.split(": ", 1)[1]) if err.startswith("RunInUseError") else RuntimeError(err)
+        self._claimed = True
+
+    def _settle_run(self, info:dict):
+        "rank 0, under the lock: make this trainer's run the current one of out and clean up what a killed run left."
+        ck = self.out / "checkpoints"
+        for tmp in [*ck.glob("step_*.tmp"), *ck.glob("*/step_*.tmp")]: shutil.rmtree(tmp, ignore_errors=True)
+        for bad in self.skipped:                  # corrupt checkpoints stay for inspection, out of every listing
+            if bad.exists(): os.replace(bad, bad.with_name(bad.name + ".corrupt"))
+        log = self.out / "log.csv"
+        if self.run_id is None:                   # a new run (fresh, or a branch of an older checkpoint)
+            self.run_id = new_run_id()
+            if log.exists() and log.stat().st_size:   # the previous run's log moves aside; a branch keeps its past
+                old = self.out / f"log-{info['run']}.csv"
+                os.replace(log, old)
+                if self.origin: shutil.copy(old, log)
+        _truncate_log(log, self.step)
+        tmp = self.out / "run.json.tmp"
+        tmp.write_text(json.dumps({"run": self.run_id, "origin": self.origin, "technique": self.tech.name}))
+        os.replace(tmp, self.out / "run.json")
 
     # -- one optimizer step of every scheduled group -------------------------------------------------------------
     def _autocast(self):
@@ -401,13 +634,13 @@ class Trainer:
         return logs
 
     # -- checkpoints ----------------------------------------------------------------------------------------------
-    def _state(self) -> dict:
+    def _state(self, ema:bool=True) -> dict:
         from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict, StateDictOptions
         opts = StateDictOptions(ignore_frozen_params=True)
         ms = self.parts.models
         state = {"model": {g: get_model_state_dict(ms[g], options=opts) for g in self.parts.lrs},
                  "optim": {g: get_optimizer_state_dict(ms[g], self.opts[g], options=opts) for g in self.parts.lrs},
-                 "ema": {g: e.state_dict() for g, e in self.emas.items()}}
+                 "ema": {g: e.state_dict() for g, e in self.emas.items()} if ema else {}}
         extra = {k: v.state_dict() for k, v in self.parts.extra.items() if hasattr(v, "state_dict")}
         if extra: state["extra"] = extra
         return state
@@ -416,58 +649,72 @@ class Trainer:
         if self.world > 1: dist.barrier()
 
     def save(self) -> Path:
-        "Write a checkpoint of everything the run needs to continue exactly; atomic, keeps the last cfg.keep_last."
+        "Write a checkpoint of everything the run needs to continue exactly; atomic, keeps the run's last cfg.keep_last."
+        if self._in_run: return self._save()
+        self._claim()                            # a save outside run() claims (and releases) the folder itself
+        try: return self._save()
+        finally: self.lock.release()
+
+    def _save(self) -> Path:
         import torch.distributed.checkpoint as dcp
-        ckdir = self.out / "checkpoints"
+        ckdir = checkpoint_dir(self.out, self.run_id)
         final, tmp = ckdir / f"step_{self.step:08d}", ckdir / f"step_{self.step:08d}.tmp"
         if self.rank == 0:
             shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
         self._barrier()
-        # 1. sharded tensors: weights, optimizer states, EMAs (each rank writes its shards)
-        # (torch's state-dict helper gives an optimizer that never stepped zero moments and step=1 as a side effect;
-        #  we undo that here and on load, so a checkpoint never changes the run it is taken from)
-        fresh = [g for g in self.parts.lrs if not self.opts[g].state]
-        with warnings.catch_warnings():   # a single process saves without a process group, as intended
-            warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
-            dcp.save(self._state(), checkpoint_id=str(tmp))
-        for g in fresh: self.opts[g].state.clear()
-        # 2. per-rank RNG; rank 0: counters, data position, schedulers, settings
-        torch.save(_rng_state(), tmp / f"rank{self.rank}.pt")
-        if self.rank == 0:
-            torch.save({"step": self.step, "micro_steps": self.micro_steps, "stream": self.stream.state_dict(),
-                        "scheds": {g: s.state_dict() for g, s in self.scheds.items()}, "world": self.world,
-                        "technique": self.tech.name, "cfg": dict(self.cfg), "fresh_optims": fresh}, tmp / "trainer.pt")
+        try:
+            # 1. sharded tensors: weights, optimizer states, EMAs (each rank writes its shards)
+            # (torch's state-dict helper gives an optimizer that never stepped zero moments and step=1 as a side effect;
+            #  we undo that here and on load, so a checkpoint never changes the run it is taken from)
+            fresh = [g for g in self.parts.lrs if not self.opts[g].state]
+            with warnings.catch_warnings():   # a single process saves without a process group, as intended
+                warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
+                dcp.save(self._state(), checkpoint_id=str(tmp))
+            for g in fresh: self.opts[g].state.clear()
+            # 2. per-rank RNG; rank 0: counters, data position, schedulers, settings, run identity
+            torch.save(_rng_state(), tmp / f"rank{self.rank}.pt")
+            if self.rank == 0:
+                torch.save({"step": self.step, "micro_steps": self.micro_steps, "stream": self.stream.state_dict(),
+                            "scheds": {g: s.state_dict() for g, s in self.scheds.items()}, "world": self.world,
+                            "technique": self.tech.name, "cfg": dict(self.cfg), "fresh_optims": fresh,
+                            "run": self.run_id, "origin": self.origin}, tmp / "trainer.pt")
+        except BaseException:                 # a full disk or a kill: leave no partial checkpoint holding the space
+            if self.rank == 0: shutil.rmtree(tmp, ignore_errors=True)
+            raise
         self._barrier()
-        # 3. publish atomically, then drop old checkpoints
+        # 3. publish atomically, then drop this run's old checkpoints (never another run's)
         if self.rank == 0:
             if final.exists(): shutil.rmtree(final)
             os.replace(tmp, final)
-            for old in list_checkpoints(self.out)[:-max(1, self.cfg.keep_last)]: shutil.rmtree(old, ignore_errors=True)
+            for old in list_checkpoints(self.out, self.run_id)[:-max(1, self.cfg.keep_last)]: shutil.rmtree(old, ignore_errors=True)
         self._barrier()
         self.last_saved, self.last_saved_path = self.step, final
         return final
 
-    def load(self, path:str|Path):
+    def load(self, path:str|Path, meta:dict|None=None):
         "Restore a checkpoint written by `save` (weights, optimizers, EMA, schedulers, data position, RNG, step)."
         import torch.distributed.checkpoint as dcp
         from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict, StateDictOptions
         path = Path(path)
-        if not (path / "trainer.pt").exists():
-            raise FileNotFoundError(f"{path} is not a finished checkpoint (no trainer.pt); pass resume='never' or another dir")
-        meta = torch.load(path / "trainer.pt", weights_only=False)
+        meta = meta or verify_checkpoint(path, self.rank)
         if meta["technique"] != self.tech.name:
             raise ValueError(f"checkpoint {path} was written by technique {meta['technique']!r}, not {self.tech.name!r}")
-        state = self._state()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
-            dcp.load(state, checkpoint_id=str(path))
+        had_ema = meta["cfg"].get("ema_decay", 0) > 0      # an EMA switched on by allow_change starts from the weights
+        state = self._state(ema=had_ema)
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
+                dcp.load(state, checkpoint_id=str(path))
+        except Exception as e: raise CorruptCheckpointError(f"{path} could not be read ({type(e).__name__}: {e})") from None
         opts = StateDictOptions(ignore_frozen_params=True, strict=False)
         for g in self.parts.lrs:
             set_model_state_dict(self.parts.models[g], state["model"][g], options=opts)
             set_optimizer_state_dict(self.parts.models[g], self.opts[g], state["optim"][g], options=opts)
         for g in self.parts.lrs:
             if g in meta.get("fresh_optims", []): self.opts[g].state.clear()   # it had not stepped yet
-        for g, e in self.emas.items(): e.load_state_dict(state["ema"][g])
+        for g, e in self.emas.items():
+            if g in state["ema"]: e.load_state_dict(state["ema"][g])
+            else: self.emas[g] = EMA(self.parts.models[g])
         for k, sd in state.get("extra", {}).items(): self.parts.extra[k].load_state_dict(sd)
         for g, s in self.scheds.items(): s.load_state_dict(meta["scheds"][g])
         self.step, self.micro_steps = meta["step"], meta["micro_steps"]
@@ -475,25 +722,6 @@ class Trainer:
         rng = path / f"rank{self.rank}.pt"
         if rng.exists(): _set_rng_state(torch.load(rng, weights_only=False))   # absent when the world size changed
         self.resumed_from, self.last_saved, self.last_saved_path = path, self.step, path
-
-    # -- preemption -------------------------------------------------------------------------------------------
-    def _on_signal(self, signum, frame): self._signal = signum
-
-    def preempt_requested(self) -> bool:
-        "True on every rank when any rank got SIGUSR1/SIGTERM or the launcher wrote out/PREEMPT."
-        flag = float(self._signal is not None or (self.out / "PREEMPT").exists())
-        if self.world > 1:
-            t = torch.tensor([flag], device=self.device)
-            dist.all_reduce(t, op=dist.ReduceOp.MAX)
-            flag = t.item()
-        return flag > 0
-
-    def requeue(self):
-        "Inside SLURM (and with cfg.requeue): put this job back in the queue; it resumes from the checkpoint."
-        job = os.environ.get("SLURM_JOB_ID")
-        if self.rank != 0 or not job or not self.cfg.requeue: return
-        if shutil.which("scontrol") is None: print("wan-train: scontrol not found; not requeued", file=sys.stderr); return
-        subprocess.run(["scontrol", "requeue", job], check=False)
 
     # -- logs ---------------------------------------------------------------------------------------------------
     def _log(self, pending:dict):
@@ -522,32 +750,31 @@ class Trainer:
         from tqdm.auto import tqdm
         cfg = self.cfg
         until = cfg.steps if until is None else min(until, cfg.steps)
-        self.out.mkdir(parents=True, exist_ok=True)
-        main_thread = threading.current_thread() is threading.main_thread()   # signals can only be set there
-        old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGUSR1, signal.SIGTERM)} if main_thread else {}
+        self._claim()                                      # the lock is held until the loop ends
+        self._in_run = True
+        pre = Preemption(self.out, self.rank, self.world, self.device, cfg.requeue)
         bar = tqdm(total=until, initial=self.step, disable=not self.progress or self.rank != 0, desc=self.tech.name)
         preempted, t0, start, pending = False, time.perf_counter(), self.step, {}
         try:
-            while self.step < until:
-                t = time.perf_counter()
-                for g, vals in self.train_step().items(): pending[g] = (self.step + 1, vals)
-                self.step += 1
-                pending["trainer"] = (self.step, {"sec_per_step": time.perf_counter() - t})
-                bar.update(1)
-                if self.step % cfg.log_every == 0 or self.step == until:
-                    rows = self._log(pending)
-                    pending = {}
-                    bar.set_postfix({g: f"{v:.4g}" for _, g, k, v in rows if k == "loss"})
-                preempted = self.preempt_requested()
-                if preempted or self.step % cfg.ckpt_every == 0: self.save()
-                if preempted: break
-            if self.last_saved != self.step: self.save()
+            with pre:
+                while self.step < until:
+                    t = time.perf_counter()
+                    for g, vals in self.train_step().items(): pending[g] = (self.step + 1, vals)
+                    self.step += 1
+                    pending["trainer"] = (self.step, {"sec_per_step": time.perf_counter() - t})
+                    bar.update(1)
+                    if self.step % cfg.log_every == 0 or self.step == until:
+                        rows = self._log(pending)
+                        pending = {}
+                        bar.set_postfix({g: f"{v:.4g}" for _, g, k, v in rows if k == "loss"})
+                    preempted = pre.requested()
+                    if preempted or self.step % cfg.ckpt_every == 0: self.save()
+                    if preempted: break
+                if self.last_saved != self.step: self.save()
         finally:
             bar.close()
-            for s, h in old.items(): signal.signal(s, h)
-        if preempted:
-            if self.rank == 0: (self.out / "PREEMPT").unlink(missing_ok=True)
-            self.requeue()
+            self.lock.release(); self._in_run = False
+        if preempted: pre.finish()
         secs = time.perf_counter() - t0
         return {"step": self.step, "preempted": preempted, "seconds": secs,
                 "steps_per_sec": (self.step - start) / secs if self.step > start else 0.0}
@@ -567,11 +794,11 @@ def read_checkpoint(path:str|Path) -> dict:
     from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
     import tempfile
     path = Path(path)
-    if not (path / "trainer.pt").exists(): raise FileNotFoundError(f"{path} is not a finished checkpoint (no trainer.pt)")
+    meta = verify_checkpoint(path)                     # a truncated file is named
     with tempfile.TemporaryDirectory() as d:
         with contextlib.redirect_stderr(open(os.devnull, "w")): dcp_to_torch_save(str(path), f"{d}/ck.pt")
         state = torch.load(f"{d}/ck.pt", weights_only=False)
-    state["trainer"] = torch.load(path / "trainer.pt", weights_only=False)
+    state["trainer"] = meta
     return state
 
 # %% ../nbs/04_training.ipynb #7a2a3483
@@ -855,21 +1082,30 @@ def main(argv:list|None=None):
     ap.add_argument("--until", type=int, default=None, help="stop (with a checkpoint) after this step")
     ap.add_argument("--device", default=None, help="cpu / cuda (default: this rank's GPU if any)")
     ap.add_argument("--print-config", action="store_true", help="print the settings and exit")
+    ap.add_argument("--allow-change", default="", metavar="KEY[,KEY]",
+                    help=f"settings that may differ from the resumed checkpoint's (always free: {', '.join(FREE_TO_CHANGE)})")
     ap.add_argument("--no-progress", action="store_true")
     a = ap.parse_args(argv)
     if a.technique == "list": return _list()
-    try:
+    def fail(e, code=2):
+        print(f"wan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(code)
+    try:   # every settings error before a model is built: one line, status 2
         tech = get_technique(a.technique)
         cfg = make_config(tech, a.preset, parse_sets(a.sets, tech.settings()))
-    except ValueError as e:
-        print(f"wan-train: error: {e}", file=sys.stderr); sys.exit(2)
+        check_config(cfg, int(os.environ.get("WORLD_SIZE", "1")))
+        allow = tuple(k for k in a.allow_change.split(",") if k)
+        _check_keys({k: 0 for k in allow}, tech.settings(), "--allow-change")
+        if a.until is not None and a.until < 0: raise ValueError(f"--until must be >= 0, got {a.until}")
+        out = a.out or f"runs/{tech.name}-{a.preset}"
+        if int(os.environ.get("RANK", "0")) == 0: RunLock(out).check()
+    except (ValueError, RunInUseError) as e: fail(e)
     if a.print_config: print(json.dumps(cfg, indent=1, default=str)); return
-    out = a.out or f"runs/{tech.name}-{a.preset}"
-    tr = Trainer(tech, cfg, out, resume=a.resume, device=a.device, progress=not a.no_progress)
+    try: tr = Trainer(tech, cfg, out, resume=a.resume, device=a.device, progress=not a.no_progress, allow_change=allow)
+    except (ValueError, FileNotFoundError, CorruptCheckpointError) as e: fail(e)
     if tr.rank == 0 and tr.resumed_from: print(f"wan-train: resumed from {tr.resumed_from} at step {tr.step}", flush=True)
     try: res = tr.run(until=a.until)
-    except NonFiniteError as e:
-        print(f"wan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(1)
+    except RunInUseError as e: fail(e)
+    except NonFiniteError as e: fail(e, 1)
     if tr.rank == 0: print("wan-train: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}), flush=True)
     if dist.is_initialized(): dist.destroy_process_group()
 
