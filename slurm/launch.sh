@@ -25,7 +25,7 @@ PYTHON=${PYTHON:-$REPO/.venv/bin/python}
 
 if [[ -n "${SLURM_JOB_ID:-}" ]]; then
   PRESET=${PRESET:-full}
-  OUT=${OUT:-runs/$TECHNIQUE-$PRESET}
+  OUT=${OUT:-runs/${TECHNIQUE##*:}-$PRESET}
   NNODES=${SLURM_JOB_NUM_NODES:-${SLURM_NNODES:-1}}
   GPUS=${GPUS_PER_NODE:-${SLURM_GPUS_ON_NODE:-${SLURM_GPUS_PER_NODE:-1}}}
   GPUS=${GPUS##*:}                                  # "h100:8" -> 8
@@ -39,7 +39,7 @@ if [[ -n "${SLURM_JOB_ID:-}" ]]; then
        -m wan_repro.train "$TECHNIQUE" --preset "$PRESET" --out "$OUT" --no-progress "$@")
 else
   PRESET=${PRESET:-toy}
-  OUT=${OUT:-runs/$TECHNIQUE-$PRESET}
+  OUT=${OUT:-runs/${TECHNIQUE##*:}-$PRESET}
   echo "launch.sh: not inside SLURM: $TECHNIQUE/$PRESET in one local process, out $OUT"
   CMD=("$PYTHON" -m wan_repro.train "$TECHNIQUE" --preset "$PRESET" --out "$OUT" "$@")
 fi

@@ -15,14 +15,14 @@ import torch.nn as nn
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'TECHNIQUES', 'LEGACY', 'GAUSS_DMD', 'TEACHER', 'Config', 'parse_value',
-           'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'Technique', 'register', 'get_technique',
-           'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'SyntheticLatents',
+__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'TEACHER', 'Config', 'parse_value',
+           'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register',
+           'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream',
            'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
            'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock',
-           'verify_checkpoint', 'Preemption', 'NonFiniteError', 'Trainer', 'read_checkpoint', 'MLPVelocity',
-           'GaussianVelocity', 'ResidualGenerator', 'PromptIds', 'ToyLatents', 'latent_data', 'build_wan', 'flow_loss',
-           'read_log', 'plot_log', 'states_equal', 'generate', 'main']
+           'verify_checkpoint', 'Preemption', 'Checkpointing', 'NonFiniteError', 'Trainer', 'read_checkpoint',
+           'ToyLatents', 'latent_data', 'build_wan', 'flow_loss', 'read_log', 'plot_log', 'sample_flow', 'generate',
+           'main']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -138,25 +138,75 @@ def check_unchanged(old:dict,        # the settings recorded in the checkpoint
                          f" or start a new run (--resume never)")
 
 # %% ../nbs/04_training.ipynb #fd324958
+ROLES = {
+    "generator": "what the technique trains and samples: the student (for `teacher`, the flow model being trained)",
+    "critic": "the fake score: a flow model trained on the generator's samples (DMD, SiD)",
+    "teacher": "the frozen real score the generator is distilled from",
+    "target": "a frozen copy of the generator that regression targets come from (consistency distillation)",
+    "text_encoder": "a frozen text encoder, when the technique encodes prompts itself",
+    "reward": "a frozen reward model (DRaFT)",
+}
+
 @dataclass
 class Parts:
-    "What a technique's `build` returns."
+    "What a technique's `build` returns: its models, which of them train and keep an EMA, and the role each plays."
     models: dict              # name -> nn.Module, trainable and frozen
     lrs: dict                 # trainable model name -> learning rate; groups update in this order
     ema: tuple = ()           # names of the models that keep an EMA (when cfg.ema_decay > 0)
     extra: dict = field(default_factory=dict)  # anything else `step` needs; objects with state_dict() are checkpointed
+    roles: dict = field(default_factory=dict)  # role -> model name, for a model not named after its role
+
+    def name_of(self, role:str) -> str:
+        "The name of the model that plays `role` (one of ROLES)."
+        if role not in ROLES: raise KeyError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+        name = self.roles.get(role, role)
+        if name not in self.models: raise KeyError(f"no model plays the role {role!r}; models: {', '.join(self.models)}")
+        return name
+
+    def has(self, role:str) -> bool: return self.roles.get(role, role) in self.models
+    def __getitem__(self, role:str) -> nn.Module: return self.models[self.name_of(role)]
+
+    def check(self, where:str=""):
+        "Raise a ValueError for a role that is not in ROLES or names no model, or an lr or EMA of no model."
+        for role, name in self.roles.items():
+            if role not in ROLES: raise ValueError(f"{where}: unknown role {role!r}; roles: {', '.join(ROLES)}")
+            if name not in self.models: raise ValueError(f"{where}: role {role!r} names {name!r}, which is not a model")
+        for name in (*self.lrs, *self.ema):
+            if name not in self.models: raise ValueError(f"{where}: lrs or ema names {name!r}, which is not a model")
+
+# %% ../nbs/04_training.ipynb #c1d2e3f4
+@dataclass
+class StepContext:
+    "What a technique's `step` receives for one micro-batch of one update group."
+    batch: dict               # the micro-batch (tensors on the device, plus each sample's `seed` and `index`)
+    group: str                # the trainable model whose loss is asked (a key of parts.lrs)
+    step: int                 # optimizer steps done before this one (0 at the first)
+    micro: int                # the micro-batch's place in the accumulation, 0 .. grad_accum - 1
+    cfg: Config               # the run's settings
+    parts: Parts              # every model, by name and by role
+    emas: dict = field(default_factory=dict)   # model name -> EMA (empty when ema_decay == 0)
+
+    def __getitem__(self, role:str) -> nn.Module: return self.parts[role]
+
+    def ema(self, role:str) -> nn.Module:
+        "The model playing `role` with its EMA weights (a frozen copy, refreshed after each update of the EMA)."
+        name = self.parts.name_of(role)
+        if name not in self.emas: raise ValueError(f"model {name!r} keeps no EMA: list it in Parts.ema and set ema_decay > 0")
+        return self.emas[name].averaged(self.parts.models[name])
 
 @dataclass
 class Technique:
-    "A training technique: a loss per update group, settings, presets, data, and an update schedule."
+    "A training technique: a loss per update group, settings, presets, data, an update schedule and a sampler."
     name: str
     build: Callable           # (cfg) -> Parts
-    step: Callable            # (parts, batch, group, cfg) -> {'loss': Tensor, ...}
+    step: Callable            # (ctx: StepContext) -> {'loss': Tensor, ...}
     data: Callable            # (cfg) -> map-style dataset of dicts of tensors
     defaults: dict = field(default_factory=dict)   # the technique's own settings and their defaults
     presets: dict = field(default_factory=lambda: {"toy": {}, "full": {}})
     schedule: Callable | None = None               # (step, cfg) -> groups to update at this step; None: all, every step
+    sample: Callable | None = None                 # (trainer, out, num, seed, **opts) -> dict; None: sample_flow
     doc: str = ""
+    module: str = ""                               # the module that registers it (set by register)
 
     def settings(self) -> dict: return {**COMMON, **self.defaults}
 
@@ -166,17 +216,23 @@ def register(tech:Technique) -> Technique:
     "Add `tech` to the registry `wan-train` reads (a technique module calls this at import)."
     bad = [p for p, d in tech.presets.items() if any(k not in tech.settings() for k in d)]
     for p in bad: _check_keys(tech.presets[p], tech.settings(), f"preset {p!r} of technique {tech.name!r}")
+    tech.module = tech.module or sys._getframe(1).f_globals.get("__name__", "")
     TECHNIQUES[tech.name] = tech
     return tech
 
-def get_technique(name:str|Technique) -> Technique:
-    "The registered technique `name`; imports `wan_repro.<name>` first if no module registered it yet."
-    if isinstance(name, Technique): return name
+def get_technique(name:str|Technique, # a name, 'module:name', or a Technique
+                  module:str|None=None) -> Technique:  # the module that registers it (default wan_repro.<name>)
+    "The registered technique `name`, importing its module first if no module registered it yet."
+    if not isinstance(name, str): return name
+    if ":" in name: module, name = name.rsplit(":", 1)
     if name not in TECHNIQUES:
-        with contextlib.suppress(ModuleNotFoundError): importlib.import_module(f"wan_repro.{name}")
+        mod = module or f"wan_repro.{name}"
+        try: importlib.import_module(mod)
+        except ModuleNotFoundError as e:   # only the technique's own module missing means "unknown"
+            if e.name is None or not (mod == e.name or mod.startswith(e.name + ".")): raise
     if name not in TECHNIQUES:
         raise ValueError(f"unknown technique {name!r}; registered techniques: {', '.join(sorted(TECHNIQUES))} "
-                         f"(a technique's module must be imported, or be named wan_repro.<technique>)")
+                         f"(a technique's module must be imported, be named wan_repro.<technique>, or be given as module:name)")
     return TECHNIQUES[name]
 
 def make_config(technique:str|Technique, # a registered technique or its name
@@ -250,21 +306,6 @@ class SampleStream:
     def state_dict(self) -> dict: return {"position": self.position}
     def load_state_dict(self, sd:dict): self.position = int(sd["position"])
 
-# %% ../nbs/04_training.ipynb #19155ab2
-class SyntheticLatents(torch.utils.data.Dataset):
-    "n fixed random samples: `latents` (C, F, H, W) smooth in time and `context` (L, D), reproducible from `seed`."
-    def __init__(self, n:int=64, shape:tuple=(4, 4, 8, 8), context_shape:tuple=(8, 16), seed:int=0):
-        self.n, self.shape, self.context_shape, self.seed = n, tuple(shape), tuple(context_shape), seed
-    def __len__(self): return self.n
-    def __getitem__(self, i:int) -> dict:
-        if not 0 <= i < self.n: raise IndexError(i)
-        g = torch.Generator().manual_seed(self.seed * 100_003 + i)
-        C, F, H, W = self.shape
-        base, drift = torch.randn(C, 1, H, W, generator=g), 0.3 * torch.randn(C, 1, H, W, generator=g)
-        frames = torch.arange(F).view(1, F, 1, 1) / max(F - 1, 1)
-        latents = base + drift * frames                                     # (C, F, H, W)
-        return {"latents": latents, "context": torch.randn(*self.context_shape, generator=g)}
-
 # %% ../nbs/04_training.ipynb #a0fb3018
 class EMA:
     "Exponential moving average of a model's trainable parameters (fp32 shadow, sharded like the parameters)."
@@ -276,6 +317,13 @@ class EMA:
         # ema <- decay * ema + (1 - decay) * theta
         for n, p in model.named_parameters():
             if n in self.shadow: self.shadow[n].lerp_(p.detach().float(), 1.0 - decay)
+        self._fresh = False
+
+    def averaged(self, model:nn.Module) -> nn.Module:
+        "A frozen copy of `model` holding the EMA weights (made once, refreshed only after an update)."
+        if getattr(self, "_copy", None) is None: self._copy = copy.deepcopy(model).requires_grad_(False).eval()
+        if not getattr(self, "_fresh", False): self.copy_to(self._copy); self._fresh = True
+        return self._copy
 
     @torch.no_grad()
     def copy_to(self, model:nn.Module):
@@ -286,6 +334,7 @@ class EMA:
     def state_dict(self) -> dict: return self.shadow
     def load_state_dict(self, sd:dict):
         for n, t in sd.items(): self.shadow[n].copy_(t)
+        self._fresh = False
 
 # %% ../nbs/04_training.ipynb #9dd958fa
 def setup_distributed(device:str|None=None) -> tuple[int, int, torch.device]:
@@ -471,58 +520,15 @@ class Preemption:
         if shutil.which("scontrol") is None: print("wan-train: scontrol not found; not requeued", file=sys.stderr); return
         subprocess.run(["scontrol", "requeue", job], check=False)
 
-# %% ../nbs/04_training.ipynb #3d450bdf
-class NonFiniteError(RuntimeError):
-    "A NaN or Inf loss or gradient: the run stops at the first one, before it reaches the weights or a checkpoint."
-
+# %% ../nbs/04_training.ipynb #e7f8a9b0
 def _bcast(obj, world:int):
     "Rank 0's `obj` on every rank."
     if world == 1: return obj
     box = [obj]; dist.broadcast_object_list(box, src=0)
     return box[0]
 
-class Trainer:
-    "The loop shared by every technique: devices, sharding, optimizers, accumulation, clipping, EMA, checkpoints, logs."
-    def __init__(self, technique:str|Technique, # a registered technique or its name
-                 cfg:Config,                # settings from make_config
-                 out:str|Path,              # run directory: run.json, checkpoints/, log.csv
-                 resume:str="auto",         # 'auto' (the current run's latest checkpoint, if any) | 'never' | a checkpoint dir
-                 device:str|None=None,      # default: this rank's GPU, else the CPU
-                 progress:bool=True,        # show a progress bar (rank 0)
-                 allow_change:tuple=()):    # settings that may differ from the resumed checkpoint's (see FREE_TO_CHANGE)
-        self.tech, self.cfg, self.out, self.progress = get_technique(technique), Config(cfg), Path(out), progress
-        cfg = self.cfg
-        _check_keys(cfg, self.tech.settings(), f"the settings of {self.tech.name!r}")
-        self.rank, self.world, self.device = setup_distributed(device)
-        check_config(cfg, self.world)
-        self.micro = cfg.batch_size // (self.world * cfg.grad_accum)   # each rank's micro-batch
-        # 1. which checkpoint to continue (read-only: constructing a Trainer writes nothing into out)
-        self.run_id, self.origin, self.skipped = None, None, []
-        path, meta = self._pick_checkpoint(resume)
-        if meta is not None: check_unchanged(meta["cfg"], cfg, self.tech.settings(), allow_change, where=path)
-        # 2. models: built from the same seed on every rank, frozen unless given a learning rate
-        _seed_all(cfg.seed)
-        self.parts = self.tech.build(cfg)
-        for name in self.parts.lrs:
-            if name not in self.parts.models: raise ValueError(f"{self.tech.name}: lrs names {name!r}, which is not a model")
-        for name, m in self.parts.models.items():
-            if name not in self.parts.lrs: m.requires_grad_(False).eval()
-            if cfg.grad_checkpointing and name in self.parts.lrs: enable_grad_checkpointing(m)
-            m.to(self.device)
-            if self.world > 1: shard_model(m, self.world, self.device, cfg.precision)
-        # 3. one AdamW, LR schedule and (optional) EMA per trainable model
-        self.params = {g: [p for p in self.parts.models[g].parameters() if p.requires_grad] for g in self.parts.lrs}
-        self.opts = {g: torch.optim.AdamW(self.params[g], lr=lr, betas=tuple(cfg.betas), eps=cfg.adam_eps,
-                                          weight_decay=cfg.weight_decay) for g, lr in self.parts.lrs.items()}
-        self.scheds = {g: torch.optim.lr_scheduler.LambdaLR(o, lr_lambda(cfg)) for g, o in self.opts.items()}
-        self.emas = {g: EMA(self.parts.models[g]) for g in self.parts.ema} if cfg.ema_decay > 0 else {}
-        # 4. data, counters, RNG (per rank)
-        self.stream = SampleStream(self.tech.data(cfg), self.micro, self.rank, self.world, cfg.seed)
-        self.step, self.micro_steps, self.last_saved, self.last_saved_path = 0, 0, None, None
-        _seed_all(cfg.seed + 1 + self.rank)
-        self.resumed_from, self.lock, self._claimed, self._in_run = None, RunLock(self.out), False, False
-        if path is not None: self.load(path, meta)
-
+class Checkpointing:
+    "The Trainer's checkpoint methods: pick what to resume, claim the run directory, save, load."
     def _pick_checkpoint(self, resume:str) -> tuple:
         "(checkpoint, its trainer.pt) to continue, or (None, None); sets the run this trainer continues or branches."
         if resume == "never": return None, None
@@ -585,55 +591,6 @@ class Trainer:
         tmp.write_text(json.dumps({"run": self.run_id, "origin": self.origin, "technique": self.tech.name}))
         os.replace(tmp, self.out / "run.json")
 
-    # -- one optimizer step of every scheduled group -------------------------------------------------------------
-    def _autocast(self):
-        if self.cfg.precision == "bf16" and self.world == 1:   # sharded models get bf16 from FSDP2's policy
-            return torch.autocast(self.device.type, dtype=torch.bfloat16)
-        return contextlib.nullcontext()
-
-    def _to_device(self, batch:dict) -> dict:
-        return {k: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
-
-    def _check_finite(self, group:str, loss:torch.Tensor, norm:torch.Tensor):
-        "Raise NonFiniteError when the loss or the gradient norm is NaN/Inf on any rank (checked before the update)."
-        vals = [v.full_tensor() if hasattr(v, "full_tensor") else v for v in (loss, norm)]
-        vals = torch.stack([v.detach().float().reshape(()) for v in vals])            # (2,): loss, grad norm
-        ok = torch.isfinite(vals).all().float()
-        if self.world > 1: dist.all_reduce(ok, op=dist.ReduceOp.MIN)
-        if ok.item() < 1:
-            raise NonFiniteError(f"step {self.step + 1}, group {group!r}: the loss is {vals[0].item()} and the gradient "
-                                 f"norm {vals[1].item()}; stopped before the update, no checkpoint of it is written "
-                                 f"(last one: {self.last_saved_path or 'none'}); lower the learning rate, set grad_clip "
-                                 f"> 0, or check the data")
-
-    def train_step(self) -> dict:
-        "Update each group the schedule names for this step; returns {group: {loss..., grad_norm, lr}}."
-        cfg, tech = self.cfg, self.tech
-        groups = tech.schedule(self.step, cfg) if tech.schedule else list(self.parts.lrs)
-        logs = {}
-        for g in groups:
-            opt = self.opts[g]
-            opt.zero_grad(set_to_none=True)
-            sums = {}
-            for _ in range(cfg.grad_accum):
-                # 1. forward and backward one micro-batch; the 1/A makes the accumulated gradient a mean
-                batch = self._to_device(self.stream.next())
-                self.micro_steps += 1
-                with self._autocast(): out = tech.step(self.parts, batch, g, cfg)
-                if "loss" not in out: raise ValueError(f"{tech.name}.step must return a dict with a 'loss' entry")
-                (out["loss"] / cfg.grad_accum).backward()
-                for k, v in out.items(): sums[k] = sums.get(k, 0.0) + v.detach().float() / cfg.grad_accum
-            # 2. clip the group's global gradient norm (over all ranks' shards)
-            norm = torch.nn.utils.clip_grad_norm_(self.params[g], cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
-            self._check_finite(g, sums["loss"], norm)   # before the update: a NaN never reaches the weights
-            # 3. update, schedule, average
-            opt.step()
-            self.scheds[g].step()
-            if g in self.emas: self.emas[g].update(self.parts.models[g], cfg.ema_decay if self.step >= cfg.ema_start else 0.0)
-            logs[g] = {**sums, "grad_norm": norm, "lr": self.scheds[g].get_last_lr()[0]}
-        return logs
-
-    # -- checkpoints ----------------------------------------------------------------------------------------------
     def _state(self, ema:bool=True) -> dict:
         from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict, StateDictOptions
         opts = StateDictOptions(ignore_frozen_params=True)
@@ -676,7 +633,7 @@ class Trainer:
             if self.rank == 0:
                 torch.save({"step": self.step, "micro_steps": self.micro_steps, "stream": self.stream.state_dict(),
                             "scheds": {g: s.state_dict() for g, s in self.scheds.items()}, "world": self.world,
-                            "technique": self.tech.name, "cfg": dict(self.cfg), "fresh_optims": fresh,
+                            "technique": self.tech.name, "module": self.tech.module, "cfg": dict(self.cfg), "fresh_optims": fresh,
                             "run": self.run_id, "origin": self.origin}, tmp / "trainer.pt")
         except BaseException:                 # a full disk or a kill: leave no partial checkpoint holding the space
             if self.rank == 0: shutil.rmtree(tmp, ignore_errors=True)
@@ -722,6 +679,99 @@ class Trainer:
         rng = path / f"rank{self.rank}.pt"
         if rng.exists(): _set_rng_state(torch.load(rng, weights_only=False))   # absent when the world size changed
         self.resumed_from, self.last_saved, self.last_saved_path = path, self.step, path
+
+# %% ../nbs/04_training.ipynb #3d450bdf
+class NonFiniteError(RuntimeError):
+    "A NaN or Inf loss or gradient: the run stops at the first one, before it reaches the weights or a checkpoint."
+
+class Trainer(Checkpointing):
+    "The loop shared by every technique: devices, sharding, optimizers, accumulation, clipping, EMA, checkpoints, logs."
+    def __init__(self, technique:str|Technique, # a registered technique or its name
+                 cfg:Config,                # settings from make_config
+                 out:str|Path,              # run directory: run.json, checkpoints/, log.csv
+                 resume:str="auto",         # 'auto' (the current run's latest checkpoint, if any) | 'never' | a checkpoint dir
+                 device:str|None=None,      # default: this rank's GPU, else the CPU
+                 progress:bool=True,        # show a progress bar (rank 0)
+                 allow_change:tuple=()):    # settings that may differ from the resumed checkpoint's (see FREE_TO_CHANGE)
+        self.tech, self.cfg, self.out, self.progress = get_technique(technique), Config(cfg), Path(out), progress
+        cfg = self.cfg
+        _check_keys(cfg, self.tech.settings(), f"the settings of {self.tech.name!r}")
+        self.rank, self.world, self.device = setup_distributed(device)
+        check_config(cfg, self.world)
+        self.micro = cfg.batch_size // (self.world * cfg.grad_accum)   # each rank's micro-batch
+        # 1. which checkpoint to continue (read-only: constructing a Trainer writes nothing into out)
+        self.run_id, self.origin, self.skipped = None, None, []
+        path, meta = self._pick_checkpoint(resume)
+        if meta is not None: check_unchanged(meta["cfg"], cfg, self.tech.settings(), allow_change, where=path)
+        # 2. models: built from the same seed on every rank, frozen unless given a learning rate
+        _seed_all(cfg.seed)
+        self.parts = self.tech.build(cfg)
+        self.parts.check(self.tech.name)
+        for name, m in self.parts.models.items():
+            if name not in self.parts.lrs: m.requires_grad_(False).eval()
+            if cfg.grad_checkpointing and name in self.parts.lrs: enable_grad_checkpointing(m)
+            m.to(self.device)
+            if self.world > 1: shard_model(m, self.world, self.device, cfg.precision)
+        # 3. one AdamW, LR schedule and (optional) EMA per trainable model
+        self.params = {g: [p for p in self.parts.models[g].parameters() if p.requires_grad] for g in self.parts.lrs}
+        self.opts = {g: torch.optim.AdamW(self.params[g], lr=lr, betas=tuple(cfg.betas), eps=cfg.adam_eps,
+                                          weight_decay=cfg.weight_decay) for g, lr in self.parts.lrs.items()}
+        self.scheds = {g: torch.optim.lr_scheduler.LambdaLR(o, lr_lambda(cfg)) for g, o in self.opts.items()}
+        self.emas = {g: EMA(self.parts.models[g]) for g in self.parts.ema} if cfg.ema_decay > 0 else {}
+        # 4. data, counters, RNG (per rank)
+        self.stream = SampleStream(self.tech.data(cfg), self.micro, self.rank, self.world, cfg.seed)
+        self.step, self.micro_steps, self.last_saved, self.last_saved_path = 0, 0, None, None
+        _seed_all(cfg.seed + 1 + self.rank)
+        self.resumed_from, self.lock, self._claimed, self._in_run = None, RunLock(self.out), False, False
+        if path is not None: self.load(path, meta)
+
+    # -- one optimizer step of every scheduled group -------------------------------------------------------------
+    def _autocast(self):
+        if self.cfg.precision == "bf16" and self.world == 1:   # sharded models get bf16 from FSDP2's policy
+            return torch.autocast(self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def _to_device(self, batch:dict) -> dict:
+        return {k: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
+
+    def _check_finite(self, group:str, loss:torch.Tensor, norm:torch.Tensor):
+        "Raise NonFiniteError when the loss or the gradient norm is NaN/Inf on any rank (checked before the update)."
+        vals = [v.full_tensor() if hasattr(v, "full_tensor") else v for v in (loss, norm)]
+        vals = torch.stack([v.detach().float().reshape(()) for v in vals])            # (2,): loss, grad norm
+        ok = torch.isfinite(vals).all().float()
+        if self.world > 1: dist.all_reduce(ok, op=dist.ReduceOp.MIN)
+        if ok.item() < 1:
+            raise NonFiniteError(f"step {self.step + 1}, group {group!r}: the loss is {vals[0].item()} and the gradient "
+                                 f"norm {vals[1].item()}; stopped before the update, no checkpoint of it is written "
+                                 f"(last one: {self.last_saved_path or 'none'}); lower the learning rate, set grad_clip "
+                                 f"> 0, or check the data")
+
+    def train_step(self) -> dict:
+        "Update each group the schedule names for this step; returns {group: {loss..., grad_norm, lr}}."
+        cfg, tech = self.cfg, self.tech
+        groups = tech.schedule(self.step, cfg) if tech.schedule else list(self.parts.lrs)
+        logs = {}
+        for g in groups:
+            opt = self.opts[g]
+            opt.zero_grad(set_to_none=True)
+            sums = {}
+            for a in range(cfg.grad_accum):
+                # 1. forward and backward one micro-batch; the 1/A makes the accumulated gradient a mean
+                ctx = StepContext(self._to_device(self.stream.next()), g, self.step, a, cfg, self.parts, self.emas)
+                self.micro_steps += 1
+                with self._autocast(): out = tech.step(ctx)
+                if "loss" not in out: raise ValueError(f"{tech.name}.step must return a dict with a 'loss' entry")
+                (out["loss"] / cfg.grad_accum).backward()
+                for k, v in out.items(): sums[k] = sums.get(k, 0.0) + v.detach().float() / cfg.grad_accum
+            # 2. clip the group's global gradient norm (over all ranks' shards)
+            norm = torch.nn.utils.clip_grad_norm_(self.params[g], cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
+            self._check_finite(g, sums["loss"], norm)   # before the update: a NaN never reaches the weights
+            # 3. update, schedule, average
+            opt.step()
+            self.scheds[g].step()
+            if g in self.emas: self.emas[g].update(self.parts.models[g], cfg.ema_decay if self.step >= cfg.ema_start else 0.0)
+            logs[g] = {**sums, "grad_norm": norm, "lr": self.scheds[g].get_last_lr()[0]}
+        return logs
 
     # -- logs ---------------------------------------------------------------------------------------------------
     def _log(self, pending:dict):
@@ -780,8 +830,9 @@ class Trainer:
                 "steps_per_sec": (self.step - start) / secs if self.step > start else 0.0}
 
     def model(self, name:str|None=None, ema:bool=False) -> nn.Module:
-        "A trained model (the first trainable one by default), optionally with its EMA weights copied in."
-        name = name or next(iter(self.parts.lrs))
+        "A model by role or name (default: the generator, else the first trainable one), optionally with its EMA weights copied in."
+        name = name or ("generator" if self.parts.has("generator") else next(iter(self.parts.lrs)))
+        if name not in self.parts.models: name = self.parts.name_of(name)
         m = self.parts.models[name]
         if ema:
             if name not in self.emas: raise ValueError(f"model {name!r} keeps no EMA (set ema_decay > 0)")
@@ -800,88 +851,6 @@ def read_checkpoint(path:str|Path) -> dict:
         state = torch.load(f"{d}/ck.pt", weights_only=False)
     state["trainer"] = meta
     return state
-
-# %% ../nbs/04_training.ipynb #7a2a3483
-def _time_features(t:torch.Tensor, n:int=8) -> torch.Tensor:
-    "(B,) timesteps in [0, 1000] -> (B, 2n) sin/cos features."
-    s = (t.float() / 1000).unsqueeze(-1) * torch.arange(1, n + 1, device=t.device) * math.pi
-    return torch.cat([s.sin(), s.cos()], -1)
-
-class MLPVelocity(nn.Module):
-    "A small velocity net over vectors: v(x_t (B, D), t (B,)) -> (B, D)."
-    def __init__(self, dim:int, hidden:int=64):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(dim + 16, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, dim))
-    def forward(self, x, t): return self.net(torch.cat([x, _time_features(t)], -1))
-
-class GaussianVelocity(nn.Module):
-    "The exact flow velocity of data N(mu, sd^2 I): the frozen teacher of the miniature DMD."
-    def __init__(self, mu:float, sd:float): super().__init__(); self.mu, self.sd = mu, sd
-    def forward(self, x, t):
-        s = (t.float() / 1000).view(-1, *[1] * (x.dim() - 1))
-        r = x - (1 - s) * self.mu
-        nu = (1 - s) ** 2 * self.sd ** 2 + s ** 2
-        eps_hat, x0_hat = s / nu * r, self.mu + (1 - s) * self.sd ** 2 / nu * r
-        return eps_hat - x0_hat
-
-class ResidualGenerator(nn.Module):
-    "x = z + net(z), with a zero-initialised last layer so it starts as the identity (samples ~ N(0, I))."
-    def __init__(self, dim:int, hidden:int=64):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(dim, hidden), nn.SiLU(), nn.Linear(hidden, dim))
-        nn.init.zeros_(self.net[-1].weight); nn.init.zeros_(self.net[-1].bias)
-    def forward(self, z): return z + self.net(z)
-
-class PromptIds(torch.utils.data.Dataset):
-    "Data for data-free techniques: only an id per 'prompt' (the stream adds each sample's seed)."
-    def __init__(self, n:int=64): self.n = n
-    def __len__(self): return self.n
-    def __getitem__(self, i): return {"prompt_id": torch.tensor(i)}
-
-# %% ../nbs/04_training.ipynb #fdfcc7f6
-def _gdmd_build(cfg):
-    models = {"generator": ResidualGenerator(cfg.dim, cfg.hidden), "critic": MLPVelocity(cfg.dim, cfg.hidden),
-              "teacher": GaussianVelocity(cfg.data_mean, cfg.data_std)}
-    return Parts(models=models, lrs={"generator": cfg.lr, "critic": cfg.critic_lr}, ema=("generator",))
-
-def _gdmd_step(parts, batch, group, cfg):
-    G, critic, teacher = (parts.models[k] for k in ("generator", "critic", "teacher"))
-    seeds = batch["seed"]
-    z = seeded_randn(seeds, (cfg.dim,), salt=0)                       # (B, D)
-    noise = seeded_randn(seeds, (cfg.dim,), salt=1)                   # (B, D)
-    u = seeded_rand(seeds, salt=2)                                    # (B,)
-    if group == "generator":
-        x = G(z)                                                      # (B, D) one-step samples
-        t = 20 + 960 * u                                              # DMD clamps t to [20, 980]
-        s = (t / 1000).unsqueeze(-1)
-        x_t = (1 - s) * x + s * noise
-        with torch.no_grad():
-            x0_real = x_t - s * teacher(x_t, t)                       # x0 = x_t - s v
-            x0_fake = x_t - s * critic(x_t, t)
-            # g = (x0_fake - x0_real) / mean|x - x0_real|, the normalised DMD gradient
-            g = (x0_fake - x0_real) / (x - x0_real).abs().mean(-1, keepdim=True).clamp_min(1e-6)
-        loss = 0.5 * ((x - (x - g).detach()) ** 2).mean()
-        return {"loss": loss, "sample_mean": x.detach().mean(), "sample_std": x.detach().std()}
-    if group == "critic":
-        with torch.no_grad(): x = G(z)
-        t = 1000 * u
-        s = (t / 1000).unsqueeze(-1)
-        x_t = (1 - s) * x + s * noise
-        # flow matching on the generator's samples: v = eps - x0
-        return {"loss": ((critic(x_t, t) - (noise - x)) ** 2).mean()}
-    raise ValueError(f"gauss_dmd has groups 'generator' and 'critic', not {group!r}")
-
-def _gdmd_schedule(step, cfg):
-    # the generator every `gen_every` steps (first, as Self-Forcing does), the critic every step
-    return ["generator", "critic"] if step % cfg.gen_every == 0 else ["critic"]
-
-GAUSS_DMD = register(Technique(
-    name="gauss_dmd", doc="DMD in miniature: one-step generator + critic (5:1) against an exact Gaussian teacher.",
-    build=_gdmd_build, step=_gdmd_step, schedule=_gdmd_schedule, data=lambda cfg: PromptIds(cfg.num_prompts),
-    defaults=dict(dim=8, hidden=64, data_mean=1.5, data_std=0.5, critic_lr=1e-3, gen_every=5, num_prompts=256),
-    presets={"toy": dict(steps=500, batch_size=64, lr=5e-3, critic_lr=4e-3, betas=(0.0, 0.999), grad_clip=10.0,
-                         ema_decay=0.9, ema_start=100, ckpt_every=1000, log_every=5)},
-))
 
 # %% ../nbs/04_training.ipynb #bd3275e2
 class ToyLatents(torch.utils.data.Dataset):
@@ -909,6 +878,7 @@ class ToyLatents(torch.utils.data.Dataset):
 def latent_data(cfg:Config):
     "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
     if cfg.data == "synthetic":
+        from wan_repro.testing import SyntheticLatents
         return SyntheticLatents(cfg.num_samples, cfg.latent_shape, cfg.context_shape, seed=cfg.seed)
     if cfg.data in ("toy", "toy-i2v"): return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v")
     path = Path(cfg.data)
@@ -924,8 +894,8 @@ def build_wan(cfg:Config) -> nn.Module:
     if cfg.init: return WanDiT.from_pretrained(cfg.init)
     return WanDiT(WanConfig.preset(cfg.model, **dict(cfg.model_kwargs)))
 
-def _teacher_build(cfg):
-    return Parts(models={"model": build_wan(cfg)}, lrs={"model": cfg.lr}, ema=("model",))
+def _teacher_build(cfg):   # the model keeps its name "model" (checkpoints and logs of earlier runs use it)
+    return Parts(models={"model": build_wan(cfg)}, lrs={"model": cfg.lr}, ema=("model",), roles={"generator": "model"})
 
 def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
     "Flow-matching loss of `model` on a batch of latents + text, noise and t drawn from the samples' seeds."
@@ -949,7 +919,20 @@ def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
     w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(per_sample)
     return {"loss": (w * per_sample).mean(), "mse": per_sample.mean().detach()}
 
-def _teacher_step(parts, batch, group, cfg): return flow_loss(parts.models["model"], batch, cfg)
+def _teacher_step(ctx): return flow_loss(ctx["generator"], ctx.batch, ctx.cfg)
+
+def _teacher_sample(tr, out=None, num:int=4, seed:int=0, **opts) -> dict:
+    "Euler samples of the flow model (sample_flow); Shapes-world latents are also decoded into an mp4 beside `out`."
+    res = sample_flow(tr, out, num, seed, **opts)
+    lat, caps = res["latents"], res["batch"].get("caption")
+    if out and caps and lat.shape[1] == 48:                                     # Shapes-world latents
+        from wan_repro import toy
+        from wan_repro.components import write_video
+        video = toy.ShapesCodec().decode(lat.float().cpu()).clamp(-1, 1)     # (B, 3, T, H, W)
+        frames = video.permute(2, 3, 0, 4, 1).flatten(2, 3)                   # (T, H, B*W, 3) side by side
+        mp4 = write_video(Path(out).with_suffix(".mp4"), ((frames + 1) * 127.5).round().to(torch.uint8).numpy(), fps=8)
+        res["files"].append(mp4)
+    return res
 
 _TOY_TEACHER = dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
                     betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
@@ -957,7 +940,7 @@ _TOY_TEACHER = dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=70
 
 TEACHER = register(Technique(
     name="teacher", doc="Flow-matching training (or fine-tuning) of a WanDiT teacher.",
-    build=_teacher_build, step=_teacher_step, data=latent_data,
+    build=_teacher_build, step=_teacher_step, data=latent_data, sample=_teacher_sample,
     defaults=dict(model="tiny", model_kwargs={}, init="", shift=5.0, loss_weighting=True, text_drop=0.1,
                   num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
     presets={
@@ -997,25 +980,6 @@ def plot_log(out:str|Path, names:tuple=("loss",), ax=None, smooth:int=1):
     ax.set_xlabel("step"); ax.legend(); ax.grid(alpha=0.3)
     return ax
 
-# %% ../nbs/04_training.ipynb #c1bf46b0
-def _flat(state:dict, prefix:str="") -> dict:
-    "Nested dicts of tensors/numbers -> {'a.b.c': value}."
-    out = {}
-    for k, v in state.items():
-        if isinstance(v, dict): out.update(_flat(v, f"{prefix}{k}."))
-        else: out[f"{prefix}{k}"] = v
-    return out
-
-def states_equal(a:dict, b:dict) -> list[str]:
-    "Names of the entries where two checkpoint states (read_checkpoint) differ bitwise; [] when identical."
-    fa, fb = _flat(a), _flat(b)
-    diff = sorted(set(fa) ^ set(fb))
-    for k in sorted(set(fa) & set(fb)):
-        x, y = fa[k], fb[k]
-        same = torch.equal(x, y) if torch.is_tensor(x) and torch.is_tensor(y) else x == y
-        if not same: diff.append(k)
-    return diff
-
 # %% ../nbs/04_training.ipynb #9c2513cf
 def _list(out=sys.stdout):
     for name in sorted(TECHNIQUES):
@@ -1024,28 +988,39 @@ def _list(out=sys.stdout):
               + ", ".join(f"{k}={v!r}" for k, v in t.defaults.items()), file=out)
     print("common settings: " + ", ".join(f"{k}={v!r}" for k, v in COMMON.items()), file=out)
 
-def generate(run:str|Path,            # a run directory written by wan-train (uses its latest checkpoint)
-             num:int=4,               # videos to sample, conditioned on the first `num` training samples' text
-             steps:int=20,            # Euler steps
-             guidance:float=1.0,      # CFG scale (needs the data's null_context when != 1)
-             ema:bool=True,           # sample with the EMA weights when the run kept them
-             seed:int=0) -> tuple:
-    "Sample latents (num, C, F, H, W) with a trained latent-space model; returns (latents, the conditioning batch)."
+def sample_flow(tr:Trainer,         # a trainer holding a trained (or resumed) run
+                out:str|Path|None=None,  # a .pt file for {'latents', 'captions'}, if given
+                num:int=4,               # samples, conditioned on the first `num` training samples' text
+                seed:int=0,              # noise seeds seed, seed+1, ...
+                steps:int=20,            # Euler steps
+                guidance:float=1.0,      # CFG scale (needs the data's null_context when != 1)
+                ema:bool=True,           # with the EMA weights when the run kept them
+                **_) -> dict:
+    "The default `sample` hook: Euler on the `generator` flow model; {'latents' (num, C, F, H, W), 'batch', 'files'}."
     from wan_repro import flow
-    ckpts = list_checkpoints(run)
-    if not ckpts: raise FileNotFoundError(f"no finished checkpoint in {Path(run) / 'checkpoints'}; train first")
-    meta = torch.load(ckpts[-1] / "trainer.pt", weights_only=False)
-    tech = get_technique(meta["technique"])
-    cfg = make_config(tech, next(iter(tech.presets)), meta["cfg"])
-    tr = Trainer(tech, cfg, run, resume=str(ckpts[-1]), progress=False, device="cpu")
-    model = tr.model(ema=ema and bool(tr.emas)).eval()
+    model = tr.model("generator", ema=ema and tr.parts.name_of("generator") in tr.emas).eval()
     batch = collate([tr.stream.dataset[i % len(tr.stream.dataset)] for i in range(num)])
-    null = batch["null_context"][:1].float() if "null_context" in batch else None
-    noise = flow.make_noise(tuple(batch["latents"].shape), seed)
+    null = batch["null_context"][:1].float().to(tr.device) if "null_context" in batch else None
+    noise = flow.make_noise(tuple(batch["latents"].shape), seed, device=tr.device)
     with torch.no_grad():
-        lat = flow.sample_euler(model, noise, batch["context"].float(), num_steps=steps, shift=cfg.get("shift", 5.0),
-                                guidance=guidance, negative_context=null, progress=False)
-    return lat, batch
+        lat = flow.sample_euler(model, noise, batch["context"].float().to(tr.device), num_steps=steps,
+                                shift=tr.cfg.get("shift", 5.0), guidance=guidance, negative_context=null, progress=False)
+    if out: torch.save({"latents": lat.cpu(), "captions": batch.get("caption")}, out)
+    return {"latents": lat, "batch": batch, "files": [Path(out)] if out else []}
+
+def generate(run:str|Path,            # a run directory written by wan-train (its current run's latest checkpoint)
+             out:str|Path|None=None,  # where the technique's hook writes (e.g. a .pt, and an .mp4 beside it)
+             num:int=4, seed:int=0,
+             device:str="cpu",
+             **opts) -> dict:         # the hook's options, e.g. steps, guidance, ema
+    "Sample a trained run through its technique's `sample` hook (default: `sample_flow`); returns the hook's dict."
+    ckpts = list_checkpoints(run)
+    if not ckpts: raise FileNotFoundError(f"no finished checkpoint of the current run in {Path(run) / 'checkpoints'}; train first")
+    meta = verify_checkpoint(ckpts[-1])
+    tech = get_technique(meta["technique"], meta.get("module"))
+    cfg = make_config(tech, next(iter(tech.presets)), meta["cfg"])
+    tr = Trainer(tech, cfg, run, progress=False, device=device)    # reads only: nothing is written into run
+    return (tech.sample or sample_flow)(tr, out, num, seed, **opts)
 
 def main(argv:list|None=None):
     "Entry point of `wan-train` (and of `python -m wan_repro.train`, e.g. under torchrun)."
@@ -1054,23 +1029,14 @@ def main(argv:list|None=None):
         from wan_repro.components import preprocess_cli
         return preprocess_cli(argv[1:])
     if argv[:1] == ["generate"]:
-        ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample latents from a trained run.")
+        ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample a trained run through its technique's sample hook.")
         ap.add_argument("--run", required=True); ap.add_argument("--num", type=int, default=4)
         ap.add_argument("--steps", type=int, default=20); ap.add_argument("--seed", type=int, default=0)
         ap.add_argument("--guidance", type=float, default=1.0); ap.add_argument("--no-ema", action="store_true")
-        ap.add_argument("--out", required=True, help="a .pt file for the latents (toy data: also an .mp4 beside it)")
+        ap.add_argument("--out", required=True, help="a .pt file for the samples (the hook may write more beside it, e.g. an .mp4)")
         a = ap.parse_args(argv[1:])
-        lat, batch = generate(a.run, a.num, a.steps, a.guidance, ema=not a.no_ema, seed=a.seed)
-        torch.save({"latents": lat, "captions": batch.get("caption")}, a.out)
-        print(f"wrote {tuple(lat.shape)} latents to {a.out}")
-        if lat.shape[1] == 48 and "caption" in batch:          # Shapes-world latents: decode and save a video strip
-            from wan_repro import toy
-            from wan_repro.components import write_video
-            video = toy.ShapesCodec().decode(lat).clamp(-1, 1)                    # (B, 3, T, H, W)
-            frames = video.permute(2, 3, 0, 4, 1).flatten(2, 3)                    # (T, H, B*W, 3) side by side
-            frames = ((frames + 1) * 127.5).round().to(torch.uint8).numpy()
-            write_video(Path(a.out).with_suffix(".mp4"), frames, fps=8)
-            print(f"wrote {Path(a.out).with_suffix('.mp4')}: {batch['caption']}")
+        res = generate(a.run, a.out, a.num, a.seed, steps=a.steps, guidance=a.guidance, ema=not a.no_ema)
+        for f in res.get("files", []): print(f"wan-train: wrote {f}")
         return
     ap = argparse.ArgumentParser(prog="wan-train", description="Train a wan_repro technique, alone or under torchrun.")
     ap.add_argument("technique", help="a registered technique, 'list', 'preprocess' or 'generate'")
@@ -1109,4 +1075,6 @@ def main(argv:list|None=None):
     if tr.rank == 0: print("wan-train: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}), flush=True)
     if dist.is_initialized(): dist.destroy_process_group()
 
-if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py": main()   # python -m wan_repro.train / torchrun
+if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py":   # python -m wan_repro.train / torchrun
+    # run the package's copy of this module, so techniques registered by other modules share its registry
+    importlib.import_module("wan_repro.train").main()
