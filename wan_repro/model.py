@@ -83,11 +83,6 @@ WAN_PRESETS = {
     "wan2.2-i2v-a14b": dict(_14B, in_channels=36),                  # Wan2.2 dropped the CLIP image branch
     "wan2.2-ti2v-5b": dict(dim=3072, ffn_dim=14336, num_heads=24, num_layers=30, in_channels=48, out_channels=48),
     "tiny": dict(dim=64, ffn_dim=128, num_heads=4, num_layers=2, text_dim=32, freq_dim=32),  # tests and benchmarks
-    # the toy teachers of the Shapes world (nbs/05_toy_teacher): 48-channel codec latents, a token per 2x2 latent pixels
-    "toy-t2v": dict(dim=256, ffn_dim=512, num_heads=4, num_layers=6, text_dim=32, freq_dim=64, in_channels=48,
-                    out_channels=48, patch_size=(1, 2, 2)),
-    "toy-i2v": dict(dim=256, ffn_dim=512, num_heads=4, num_layers=6, text_dim=32, freq_dim=64, in_channels=100,
-                    out_channels=48, patch_size=(1, 2, 2)),   # 48 noise + 4 mask + 48 first-frame latent
 }
 
 # %% ../nbs/00_wan_model.ipynb #4fd7df78

@@ -11,42 +11,155 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+import torch.nn as nn
+
 from . import flow, toy
-from .model import WanConfig, WanDiT
+from .model import WAN_PRESETS, WanConfig, WanDiT
+from .train import (Config, Parts, StepContext, Technique, Trainer, collate, latent_data, list_checkpoints,
+                             make_config, read_checkpoint, read_log, register, sample_flow, seeded_rand, seeded_randn)
 
 # %% auto #0
-__all__ = ['T2V_TEACHER', 'I2V_TEACHER', 'TEACHER_PRESETS', 'TEACHER_MODELS', 'teacher_command', 'train_toy_teacher', 'is_i2v',
-           'sample_videos', 'all_captions', 'evaluate_model', 'read_mse_log', 'commit_teacher']
+__all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'TEACHER_MODELS', 'TEACHER_RUNS', 'model_config', 'build_wan',
+           'flow_loss', 'teacher_command', 'train_toy_teacher', 'is_i2v', 'sample_videos', 'all_captions',
+           'evaluate_model', 'read_mse_log', 'commit_teacher']
 
 # %% ../nbs/05_toy_teacher.ipynb #dc7f8c9b
+# the toy teachers' networks: 48-channel codec latents, a token per 2x2 latent pixels (the model zoo of real Wan
+# configs is `model.WAN_PRESETS`; these live here because only the Shapes world uses them)
+TOY_MODELS = {
+    "toy-t2v": dict(dim=256, ffn_dim=512, num_heads=4, num_layers=6, text_dim=32, freq_dim=64, in_channels=48,
+                    out_channels=48, patch_size=(1, 2, 2)),
+    "toy-i2v": dict(dim=256, ffn_dim=512, num_heads=4, num_layers=6, text_dim=32, freq_dim=64, in_channels=100,
+                    out_channels=48, patch_size=(1, 2, 2)),
+}
+
+def model_config(name:str, **overrides) -> WanConfig:
+    "The WanConfig of a toy teacher (`TOY_MODELS`) or of a released Wan model (`WAN_PRESETS`), with field overrides."
+    if name in TOY_MODELS: return WanConfig.from_dict({**TOY_MODELS[name], **overrides})
+    if name in WAN_PRESETS: return WanConfig.preset(name, **overrides)
+    raise KeyError(f"unknown model {name!r}; choose one of {sorted(TOY_MODELS) + sorted(WAN_PRESETS)}")
+
+def build_wan(cfg:Config) -> WanDiT:
+    """A WanDiT from cfg.init or, when that is empty, from the config cfg.model. cfg.init is a pretrained directory
+    (`WanDiT.from_pretrained`) or a `wan-train` run directory, whose latest checkpoint's EMA weights it starts from."""
+    if not cfg.init: return WanDiT(model_config(cfg.model, **dict(cfg.model_kwargs)))
+    init = Path(cfg.init)
+    if not (init / "checkpoints").is_dir(): return WanDiT.from_pretrained(init)
+    ckpts = list_checkpoints(init)
+    if not ckpts: raise FileNotFoundError(f"init={cfg.init!r} is a run directory without a finished checkpoint: finish that run first")
+    state = read_checkpoint(ckpts[-1])
+    model = WanDiT(model_config(cfg.model, **dict(cfg.model_kwargs)))
+    model.load_state_dict(state["ema"]["model"] if state.get("ema") else state["model"]["model"])   # the run's EMA
+    return model
+
+def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
+    "Flow-matching loss of `model` on a batch of latents + text, noise and t drawn from the samples' seeds."
+    x0, context, seeds = batch["latents"].float(), batch["context"].float(), batch["seed"]   # (B, C, F, H, W), (B, L, D), (B,)
+    B = x0.shape[0]
+    noise = seeded_randn(seeds, x0.shape[1:], salt=0, device=x0.device, dtype=x0.dtype)
+    # t uniform on the shifted training grid: t = 1000 * shift(s), s = linspace(1, 0, 1001)[:-1]
+    grid = flow.training_timesteps(cfg.shift).float().to(x0.device)                  # (1000,)
+    t = grid[(seeded_rand(seeds, salt=1) * len(grid)).long().clamp_max(len(grid) - 1).to(x0.device)]   # (B,)
+    sigma = t / 1000
+    # classifier-free guidance needs the unconditional velocity: drop the text with probability text_drop
+    drop = (seeded_rand(seeds, salt=2) < cfg.text_drop).to(x0.device).view(B, 1, 1)
+    null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)
+    context = torch.where(drop, null, context)
+    x_t = flow.add_noise(x0, noise, sigma)                                           # x_t = (1-s) x0 + s eps
+    y = batch["y"].float() if "y" in batch else None                                 # I2V: mask + first-frame latent
+    v = model(x_t, t, context, y=y)
+    target = flow.velocity_target(x0, noise)                                         # v = eps - x0
+    per_sample = ((v.float() - target.float()) ** 2).flatten(1).mean(1)              # (B,)
+    w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(per_sample)
+    return {"loss": (w * per_sample).mean(), "mse": per_sample.mean().detach()}
+
+# %% ../nbs/05_toy_teacher.ipynb #b2c4d6e8
+def _teacher_build(cfg):   # the model keeps its name "model" (checkpoints and logs of earlier runs use it)
+    return Parts(models={"model": build_wan(cfg)}, lrs={"model": cfg.lr}, ema=("model",), roles={"generator": "model"})
+
+def _teacher_step(ctx:StepContext) -> dict: return flow_loss(ctx["generator"], ctx.batch, ctx.cfg)
+
+def _teacher_sample(tr, out=None, num:int=4, seed:int=0, **opts) -> dict:
+    "Euler samples of the flow model (sample_flow); Shapes-world latents are also decoded into an mp4 beside `out`."
+    res = sample_flow(tr, out, num, seed, **opts)
+    lat, caps = res["latents"], res["batch"].get("caption")
+    if out and caps and lat.shape[1] == toy.ShapesCodec().channels:             # Shapes-world latents
+        from wan_repro.components import write_video
+        video = toy.ShapesCodec().decode(lat.float().cpu()).clamp(-1, 1)     # (B, 3, T, H, W)
+        frames = video.permute(2, 3, 0, 4, 1).flatten(2, 3)                   # (T, H, B*W, 3) side by side
+        mp4 = write_video(Path(out).with_suffix(".mp4"), ((frames + 1) * 127.5).round().to(torch.uint8).numpy(), fps=8)
+        res["files"].append(mp4)
+    return res
+
+_TOY_TEACHER = dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
+                    betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
+                    ckpt_every=250, log_every=10)
+_TOY_I2V = dict(_TOY_TEACHER, data="toy-i2v", model="toy-i2v", steps=3000)
+# stage 2 of the v3 teachers: fine-tune stage 1's EMA with training timesteps shifted by 3 (twice as many samples
+# above s = 0.7, where the samples' shapes are decided) and a cosine decay (the section "Teacher v3" below)
+_FINETUNE = dict(lr=4e-4, schedule="cosine", warmup=100, ema_start=100, seed=1, shift=3.0)
+
+TEACHER = register(Technique(
+    name="teacher", doc="Flow-matching training (or fine-tuning) of a WanDiT teacher.",
+    build=_teacher_build, step=_teacher_step, data=latent_data, sample=_teacher_sample,
+    defaults=dict(model="tiny", model_kwargs={}, init="", shift=5.0, loss_weighting=True, text_drop=0.1,
+                  num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
+    presets={
+        # the Shapes world's text-to-video teacher on 2 CPU cores (each choice is explained below)
+        "toy": _TOY_TEACHER,
+        "toy-finetune": dict(_TOY_TEACHER, init="runs/toy-t2v", steps=6000, **_FINETUNE),
+        # the image-to-video teacher: the same recipe, conditioned on the first frame (Wan I2V's mask + latent channels)
+        "toy-i2v": _TOY_I2V,
+        "toy-i2v-finetune": dict(_TOY_I2V, init="runs/toy-i2v", steps=3000, **_FINETUNE),
+        # Wan2.1-T2V-1.3B fine-tuned on cached latents (480x832, 81 frames -> 16x21x60x104), FSDP2 + bf16
+        "full": dict(model="wan2.1-t2v-1.3b", init="checkpoints/Wan2.1-T2V-1.3B", data="data/latents",
+                     steps=3000, batch_size=64, lr=1e-5, warmup=100, betas=(0.9, 0.999), weight_decay=0.01,
+                     grad_clip=1.0, ema_decay=0.99, ema_start=200, precision="bf16", grad_checkpointing=True,
+                     shift=5.0, ckpt_every=200, keep_last=3, log_every=10,
+                     latent_shape=(16, 21, 60, 104), context_shape=(512, 4096)),
+    },
+))
+
+# %% ../nbs/05_toy_teacher.ipynb #c0d1e2f3
 T2V_TEACHER, I2V_TEACHER = "t2v-teacher", "i2v-teacher"
-TEACHER_PRESETS = {T2V_TEACHER: "toy", I2V_TEACHER: "toy-i2v"}   # zoo name -> preset of the `teacher` technique
-TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v"}  # zoo name -> WanConfig preset
+TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v"}  # zoo name -> its network (TOY_MODELS)
+# zoo name -> the runs that make it, in order: (preset of the `teacher` technique, run directory); a stage's preset
+# starts from the run before it (its `init`)
+TEACHER_RUNS = {T2V_TEACHER: (("toy", "runs/toy-t2v"), ("toy-finetune", "runs/toy-t2v-ft")),
+                I2V_TEACHER: (("toy-i2v", "runs/toy-i2v"), ("toy-i2v-finetune", "runs/toy-i2v-ft"))}
 
 def teacher_command(name:str=T2V_TEACHER) -> str:
-    "The command that trains the committed teacher `name` (seed 0); `commit_teacher` then copies it into the zoo."
-    return f"wan-train teacher --preset {TEACHER_PRESETS[name]} --out runs/{TEACHER_MODELS[name]}"
+    "The commands that train the committed teacher `name`; `commit_teacher` then copies the last run into the zoo."
+    return " && ".join(f"wan-train teacher --preset {preset} --out {run}" for preset, run in TEACHER_RUNS[name])
 
-def train_toy_teacher(out:str|Path,          # run directory (checkpoints, log.csv); resumes if it holds a run
+def _check_teacher(name:str):
+    if name not in TEACHER_RUNS: raise ValueError(f"unknown teacher {name!r}: choose one of {list(TEACHER_RUNS)}")
+
+def train_toy_teacher(out:str|Path,          # a directory for the runs (one sub-directory each); resumes what it holds
                       name:str=T2V_TEACHER,  # which teacher: t2v-teacher | i2v-teacher
-                      overrides:dict=None,   # settings replacing those of the teacher's preset
-                      progress:bool=True) -> WanDiT: # the EMA weights, in eval mode
-    "Train a Shapes-world teacher with the project's trainer (technique `teacher`, preset `toy` or `toy-i2v`)."
-    from wan_repro.train import Trainer, make_config
-    if name not in TEACHER_PRESETS: raise ValueError(f"unknown teacher {name!r}: choose one of {list(TEACHER_PRESETS)}")
-    trainer = Trainer("teacher", make_config("teacher", TEACHER_PRESETS[name], overrides), out, progress=progress)
-    trainer.run()
+                      overrides:dict=None,   # settings replacing those of every stage's preset
+                      progress:bool=True,
+                      stages:int=None) -> WanDiT: # train only the first `stages` runs (default: all)
+    "Train a Shapes-world teacher with the project's trainer: every run of `TEACHER_RUNS[name]`, each from the last."
+    _check_teacher(name)
+    init = None
+    for preset, run in TEACHER_RUNS[name][:stages]:
+        sets = {**(overrides or {}), **({"init": str(init)} if init else {})}
+        trainer = Trainer("teacher", make_config("teacher", preset, sets), Path(out) / Path(run).name, progress=progress)
+        trainer.run()
+        init = trainer.out
     return trainer.model(ema=True).eval()
 
 def _register(name:str, version:str):
-    build = lambda: WanDiT(WanConfig.preset(TEACHER_MODELS[name]))
-    def train_into(model:WanDiT):   # the zoo's training function: train in a temporary run directory, keep the EMA
+    build = lambda: WanDiT(model_config(TEACHER_MODELS[name]))
+    def train_into(model:WanDiT):   # the zoo's training function: train in a temporary directory, keep the EMA
         with tempfile.TemporaryDirectory() as d: model.load_state_dict(train_toy_teacher(d, name).state_dict())
     toy.register_zoo(name, build=build, train=train_into, seed=0, version=version,
-                     config=WanConfig.preset(TEACHER_MODELS[name]).__dict__, command=teacher_command(name))
+                     config=model_config(TEACHER_MODELS[name]).__dict__, command=teacher_command(name))
 
-_register(T2V_TEACHER, version="2")   # v1 was the 4-block, 1x1x1-patch model that never learned motion
-_register(I2V_TEACHER, version="1")
+# v1 was the 4-block, 1x1x1-patch model that never learned motion; v2 the 7,000-step run of preset `toy` alone
+_register(T2V_TEACHER, version="3")
+_register(I2V_TEACHER, version="2")
 
 # %% ../nbs/05_toy_teacher.ipynb #a4c10a4d
 def is_i2v(model:WanDiT) -> bool:
@@ -107,33 +220,44 @@ def evaluate_model(model:WanDiT,        # a toy teacher (text- or image-to-video
 # %% ../nbs/05_toy_teacher.ipynb #4aa3d880
 def read_mse_log(path:str|Path) -> tuple: # (steps, velocity MSE) arrays
     "The velocity-MSE curve of a `teacher` run (its directory) or of a committed `<name>-log.csv`."
-    from wan_repro.train import read_log
     return read_log(path)[("model", "mse")]
 
-def commit_teacher(run:str|Path,          # a finished run of `teacher_command(name)`
+def _log_minutes(log:str|Path) -> float:   # sec_per_step is logged every log_every steps: a sample of the run's speed
+    steps, sec = read_log(log)[("trainer", "sec_per_step")]
+    return float(sec.mean()) * float(steps.max()) / 60
+
+def commit_teacher(run:str|Path,          # the finished last run of `teacher_command(name)`
                    name:str=T2V_TEACHER,  # t2v-teacher | i2v-teacher
+                   earlier_logs:list=(),  # the log.csv of each earlier run, in order (their losses and minutes count too)
                    trained_on:str=None,   # where it ran (default: this machine's CPU cores, or its GPU)
                   ) -> Path:              # the committed weights
-    "Copy a finished `teacher` run's EMA weights (float16) and loss log into wan_repro/zoo/ as the committed teacher."
-    import os
-    from wan_repro.train import Trainer, list_checkpoints, make_config, read_log
-    if name not in TEACHER_PRESETS: raise ValueError(f"unknown teacher {name!r}: choose one of {list(TEACHER_PRESETS)}")
-    # 1. the run must be the preset's, unchanged, and finished
-    ckpts, want = list_checkpoints(run), make_config("teacher", TEACHER_PRESETS[name])
+    "Copy a finished `teacher` run's EMA weights (float16) and the runs' loss logs into wan_repro/zoo/ as the committed teacher."
+    import os, csv
+    _check_teacher(name)
+    preset = TEACHER_RUNS[name][-1][0]
+    # 1. the run must be the preset's (but for where it started from), unchanged, and finished
+    ckpts, want = list_checkpoints(run), make_config("teacher", preset)
     if not ckpts: raise FileNotFoundError(f"no finished checkpoint in {Path(run) / 'checkpoints'}: run {teacher_command(name)}")
     saved = torch.load(ckpts[-1] / "trainer.pt", weights_only=False)
-    changed = sorted(k for k in want if json.dumps(saved["cfg"].get(k), default=str) != json.dumps(want[k], default=str))
-    if changed: raise ValueError(f"{run} was trained with settings other than preset {TEACHER_PRESETS[name]!r}: "
+    changed = sorted(k for k in want if k != "init" and json.dumps(saved["cfg"].get(k), default=str) != json.dumps(want[k], default=str))
+    if changed: raise ValueError(f"{run} was trained with settings other than preset {preset!r}: "
                                  + ", ".join(f"{k}={saved['cfg'].get(k)!r}" for k in changed) + "; the zoo holds only the preset's run")
     if saved["step"] < want.steps:
         raise ValueError(f"{run} stopped at step {saved['step']} of {want.steps}: finish it first ({teacher_command(name)})")
-    # 2. the EMA weights in half precision, the settings and the time it took, the loss log
-    trainer = Trainer("teacher", want, run, progress=False, device="cpu")
-    steps_s = read_log(run)[("trainer", "sec_per_step")][1]   # logged every log_every steps: a sample
+    # 2. the EMA weights in half precision, the settings and the time it took
+    trainer = Trainer("teacher", Config(want, init=saved["cfg"]["init"]), run, progress=False, device="cpu")
+    logs = [*earlier_logs, Path(run) / "log.csv"]
     trained_on = trained_on or (torch.cuda.get_device_name() if torch.cuda.is_available() else f"{os.cpu_count()} CPU cores")
     meta = {**toy._meta(toy.ZOO[name]), "steps": trainer.step, "dtype": "float16", "trained_on": trained_on,
-            "train_minutes": round(float(steps_s.mean()) * trainer.step / 60, 1)}
+            "train_minutes": round(sum(_log_minutes(l) for l in logs), 1)}
     path = toy.zoo_dir() / f"{name}.safetensors"
     toy._save(trainer.model(ema=True), path, meta, torch.float16)
-    shutil.copy(Path(run) / "log.csv", toy.zoo_dir() / f"{name}-log.csv")
+    # 3. one loss log: each run's rows after the steps of the runs before it, and a `run` column saying which
+    offset, rows = 0, []
+    for i, log in enumerate(logs):
+        with open(log, newline="") as f: part = [r for r in csv.DictReader(f)]
+        rows += [{**r, "step": int(r["step"]) + offset, "run": i} for r in part]
+        offset += max(int(r["step"]) for r in part)
+    with open(toy.zoo_dir() / f"{name}-log.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, ["step", "group", "name", "value", "run"]); w.writeheader(); w.writerows(rows)
     return path

@@ -27,7 +27,7 @@ __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS
            'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'SHAPE_IOU_MIN', 'CLEAN_TOL', 'ZOO',
            'shape_template', 'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir',
            'text_encoder_config', 'init_text_encoder', 'save_text_encoder', 'load_text_encoder', 'encode_text',
-           'i2v_condition', 'foreground', 'contrast', 'classify_colour', 'classify_shape', 'cleanliness',
+           'i2v_condition', 'ToyLatents', 'foreground', 'contrast', 'classify_colour', 'classify_shape', 'cleanliness',
            'estimate_motion', 'classify_direction', 'smoothness', 'steadiness', 'drift', 'measure', 'evaluate',
            'video_features', 'frechet_distance', 'fsd', 'ZooEntry', 'register_zoo', 'zoo_cache_dir', 'zoo',
            'commit_zoo']
@@ -336,6 +336,28 @@ def i2v_condition(given:Tensor, # (B, 3, H, W) first frame, or (B, 3, K, H, W) f
     mask[:, :K] = 1
     mask = mask.reshape(B, f, codec.t_stride, H // codec.s_stride, W // codec.s_stride).transpose(1, 2)  # (B, 4, f, h, w)
     return torch.cat([mask, codec.encode(video)], 1)
+
+# %% ../nbs/02_toy_world.ipynb #f2b3c4d5
+class ToyLatents(torch.utils.data.Dataset):
+    "Shapes-world clips rendered on demand, as the trainer's latent samples: item i is the same clip on every rank and run."
+    def __init__(self, n:int=1_000_000, # clips in an epoch (the world has far more: render, don't store)
+                 seed:int=0,            # with the index, picks each clip
+                 i2v:bool=False):       # also return `y`, Wan-I2V conditioning on the clip's first frame
+        self.n, self.seed, self.i2v = n, seed, i2v
+        self.world = ShapesWorld()
+        self.codec = ShapesCodec(self.world)
+        self._context = {}                                                     # caption -> (16, 32), computed once
+        self.null_context = encode_text([""])[0]                              # the empty prompt, for text dropout
+    def __len__(self): return self.n
+    def context(self, caption:str) -> Tensor:
+        if caption not in self._context: self._context[caption] = encode_text([caption])[0]
+        return self._context[caption]
+    def __getitem__(self, i):
+        video, captions, _ = self.world.sample(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i)))
+        item = {"latents": self.codec.encode(video)[0], "context": self.context(captions[0]),   # (48, F/4, H/2, W/2)
+                "null_context": self.null_context, "caption": captions[0]}
+        if self.i2v: item["y"] = i2v_condition(video[:, :, 0], video.shape[2], self.codec)[0]  # (4 + 48, F/4, H/2, W/2)
+        return item
 
 # %% ../nbs/02_toy_world.ipynb #5d75c47f
 def _signal(video:Tensor, world:ShapesWorld)->Tensor: # (B, T, 3, H, W) background-subtracted frames

@@ -15,14 +15,13 @@ import torch.nn as nn
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'TEACHER', 'Config', 'parse_value',
-           'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register',
-           'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream',
-           'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
+__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'Config', 'parse_value', 'parse_sets',
+           'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique',
+           'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'EMA',
+           'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
            'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock',
            'verify_checkpoint', 'Preemption', 'Checkpointing', 'NonFiniteError', 'Trainer', 'read_checkpoint',
-           'ToyLatents', 'latent_data', 'build_wan', 'flow_loss', 'read_log', 'plot_log', 'sample_flow', 'generate',
-           'main']
+           'latent_data', 'read_log', 'plot_log', 'sample_flow', 'generate', 'main']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -853,109 +852,20 @@ def read_checkpoint(path:str|Path) -> dict:
     return state
 
 # %% ../nbs/04_training.ipynb #bd3275e2
-class ToyLatents(torch.utils.data.Dataset):
-    "Shapes-world clips (wan_repro.toy) rendered on demand: item i is the same clip on every rank and run."
-    def __init__(self, n:int=1_000_000, # clips in an epoch (the world has far more: render, don't store)
-                 seed:int=0,            # with the index, picks each clip
-                 i2v:bool=False):       # also return `y`, Wan-I2V conditioning on the clip's first frame
-        from wan_repro import toy
-        self.toy, self.n, self.seed, self.i2v = toy, n, seed, i2v
-        self.world = toy.ShapesWorld()
-        self.codec = toy.ShapesCodec(self.world)
-        self._context = {}                                                     # caption -> (16, 32), computed once
-        self.null_context = toy.encode_text([""])[0]                          # the empty prompt, for text dropout
-    def __len__(self): return self.n
-    def context(self, caption:str) -> torch.Tensor:
-        if caption not in self._context: self._context[caption] = self.toy.encode_text([caption])[0]
-        return self._context[caption]
-    def __getitem__(self, i):
-        video, captions, _ = self.world.sample(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i)))
-        item = {"latents": self.codec.encode(video)[0], "context": self.context(captions[0]),   # (48, F/4, H/2, W/2)
-                "null_context": self.null_context, "caption": captions[0]}
-        if self.i2v: item["y"] = self.toy.i2v_condition(video[:, :, 0], video.shape[2])[0]     # (4 + 48, F/4, H/2, W/2)
-        return item
-
 def latent_data(cfg:Config):
     "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
     if cfg.data == "synthetic":
         from wan_repro.testing import SyntheticLatents
         return SyntheticLatents(cfg.num_samples, cfg.latent_shape, cfg.context_shape, seed=cfg.seed)
-    if cfg.data in ("toy", "toy-i2v"): return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v")
+    if cfg.data in ("toy", "toy-i2v"):
+        from wan_repro.toy import ToyLatents
+        return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v")
     path = Path(cfg.data)
     if not path.exists():
         raise FileNotFoundError(f"data={cfg.data!r}: no such directory; use 'synthetic', 'toy', or a directory written "
                                 f"by `wan-train preprocess` (wan_repro.components)")
     from wan_repro.components import LatentDataset
     return LatentDataset(path)
-
-def build_wan(cfg:Config) -> nn.Module:
-    "A WanDiT from cfg.init (a pretrained directory) or, when that is empty, from the WanConfig preset cfg.model."
-    from wan_repro.model import WanDiT, WanConfig
-    if cfg.init: return WanDiT.from_pretrained(cfg.init)
-    return WanDiT(WanConfig.preset(cfg.model, **dict(cfg.model_kwargs)))
-
-def _teacher_build(cfg):   # the model keeps its name "model" (checkpoints and logs of earlier runs use it)
-    return Parts(models={"model": build_wan(cfg)}, lrs={"model": cfg.lr}, ema=("model",), roles={"generator": "model"})
-
-def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
-    "Flow-matching loss of `model` on a batch of latents + text, noise and t drawn from the samples' seeds."
-    from wan_repro import flow
-    x0, context, seeds = batch["latents"].float(), batch["context"].float(), batch["seed"]   # (B, C, F, H, W), (B, L, D), (B,)
-    B = x0.shape[0]
-    noise = seeded_randn(seeds, x0.shape[1:], salt=0, device=x0.device, dtype=x0.dtype)
-    # t uniform on the shifted training grid: t = 1000 * shift(s), s = linspace(1, 0, 1001)[:-1]
-    grid = flow.training_timesteps(cfg.shift).float().to(x0.device)                  # (1000,)
-    t = grid[(seeded_rand(seeds, salt=1) * len(grid)).long().clamp_max(len(grid) - 1).to(x0.device)]   # (B,)
-    sigma = t / 1000
-    # classifier-free guidance needs the unconditional velocity: drop the text with probability text_drop
-    drop = (seeded_rand(seeds, salt=2) < cfg.text_drop).to(x0.device).view(B, 1, 1)
-    null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)
-    context = torch.where(drop, null, context)
-    x_t = flow.add_noise(x0, noise, sigma)                                           # x_t = (1-s) x0 + s eps
-    y = batch["y"].float() if "y" in batch else None                                 # I2V: mask + first-frame latent
-    v = model(x_t, t, context, y=y)
-    target = flow.velocity_target(x0, noise)                                         # v = eps - x0
-    per_sample = ((v.float() - target.float()) ** 2).flatten(1).mean(1)              # (B,)
-    w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(per_sample)
-    return {"loss": (w * per_sample).mean(), "mse": per_sample.mean().detach()}
-
-def _teacher_step(ctx): return flow_loss(ctx["generator"], ctx.batch, ctx.cfg)
-
-def _teacher_sample(tr, out=None, num:int=4, seed:int=0, **opts) -> dict:
-    "Euler samples of the flow model (sample_flow); Shapes-world latents are also decoded into an mp4 beside `out`."
-    res = sample_flow(tr, out, num, seed, **opts)
-    lat, caps = res["latents"], res["batch"].get("caption")
-    if out and caps and lat.shape[1] == 48:                                     # Shapes-world latents
-        from wan_repro import toy
-        from wan_repro.components import write_video
-        video = toy.ShapesCodec().decode(lat.float().cpu()).clamp(-1, 1)     # (B, 3, T, H, W)
-        frames = video.permute(2, 3, 0, 4, 1).flatten(2, 3)                   # (T, H, B*W, 3) side by side
-        mp4 = write_video(Path(out).with_suffix(".mp4"), ((frames + 1) * 127.5).round().to(torch.uint8).numpy(), fps=8)
-        res["files"].append(mp4)
-    return res
-
-_TOY_TEACHER = dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
-                    betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,
-                    ckpt_every=250, log_every=10)
-
-TEACHER = register(Technique(
-    name="teacher", doc="Flow-matching training (or fine-tuning) of a WanDiT teacher.",
-    build=_teacher_build, step=_teacher_step, data=latent_data, sample=_teacher_sample,
-    defaults=dict(model="tiny", model_kwargs={}, init="", shift=5.0, loss_weighting=True, text_drop=0.1,
-                  num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
-    presets={
-        # the Shapes world's text-to-video teacher on 2 CPU cores (nbs/05_toy_teacher explains each choice)
-        "toy": _TOY_TEACHER,
-        # the image-to-video teacher: the same recipe, conditioned on the first frame (Wan I2V's mask + latent channels)
-        "toy-i2v": dict(_TOY_TEACHER, data="toy-i2v", model="toy-i2v", steps=3000),
-        # Wan2.1-T2V-1.3B fine-tuned on cached latents (480x832, 81 frames -> 16x21x60x104), FSDP2 + bf16
-        "full": dict(model="wan2.1-t2v-1.3b", init="checkpoints/Wan2.1-T2V-1.3B", data="data/latents",
-                     steps=3000, batch_size=64, lr=1e-5, warmup=100, betas=(0.9, 0.999), weight_decay=0.01,
-                     grad_clip=1.0, ema_decay=0.99, ema_start=200, precision="bf16", grad_checkpointing=True,
-                     shift=5.0, ckpt_every=200, keep_last=3, log_every=10,
-                     latent_shape=(16, 21, 60, 104), context_shape=(512, 4096)),
-    },
-))
 
 # %% ../nbs/04_training.ipynb #3fbc5cea
 def read_log(out:str|Path) -> dict:
