@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def sample_teacher(out_dir: Path, n: int):
     from wan_repro import toy
-    from wan_repro.teacher import T2V_TEACHER, all_captions, sample_videos
+    from wan_repro.teacher import T2V_TEACHER, all_captions, sample_videos, write_videos
     teacher = toy.zoo(T2V_TEACHER)
     captions = all_captions()[::max(1, 48 // n)][:n]
     for steps in (50, 4):
@@ -21,16 +21,10 @@ def sample_teacher(out_dir: Path, n: int):
         videos = sample_videos(teacher, captions, steps=steps, guidance=5.0, progress=True)
         r = toy.evaluate(videos, captions)
         print(f"toy teacher, {steps:2d} Euler steps + CFG 5 ({2 * steps} forwards, {time.time() - t0:.1f} s for {n} videos): "
-              f"colour {r['colour']:.2f}  shape {r['shape']:.2f}  direction {r['direction']:.2f}")
+              f"all right {r['all']:.2f} (colour {r['colour']:.2f}, shape {r['shape']:.2f}, direction {r['direction']:.2f}), "
+              f"median shape IoU {r['shape_iou']:.2f}, cleanliness {r['cleanliness']:.3f}")
         if steps == 50: best = videos
-    import mediapy
-    from wan_repro.components import setup_ffmpeg
-    setup_ffmpeg()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    grid = ((best.clamp(-1, 1) + 1) / 2).permute(2, 0, 3, 4, 1)                   # (T, B, H, W, 3)
-    grid = grid.repeat_interleave(4, 2).repeat_interleave(4, 3)                 # 64x64 per video
-    grid = torch.cat(list(grid.unbind(1)), dim=2).numpy()                        # (T, 64, 64 B, 3)
-    mediapy.write_video(out_dir / "teacher_samples.mp4", grid, fps=8)
+    write_videos(best, out_dir / "teacher_samples.mp4", scale=4)
     print(f"wrote {out_dir / 'teacher_samples.mp4'} ({', '.join(captions)})")
 
 

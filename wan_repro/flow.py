@@ -117,6 +117,8 @@ def sample_training_timesteps(batch:int,                 # B
                               max_t:float=1000.0,
                               generator:torch.Generator|None=None,  # a CPU generator, for reproducible draws
                               device=None,
+                              uniform:Tensor|None=None,  # (B,) or (B, F/chunk) draws in [0, 1) to use instead of the
+                                                         # generator (the trainer's one seeded stream per sample)
                              ) -> tuple[Tensor, Tensor]: # (t, sigma): float32, (B,) or (B, F)
     "Draw training timesteps uniformly from the shifted 1000-point grid, per sample or per frame (chunk)."
     grid = training_timesteps(shift)
@@ -125,7 +127,10 @@ def sample_training_timesteps(batch:int,                 # B
     if frames is None: shape = (batch,)
     elif frames % frames_per_chunk: raise ValueError(f"frames={frames} is not a multiple of frames_per_chunk={frames_per_chunk}; use whole chunks.")
     else: shape = (batch, frames // frames_per_chunk)
-    t = keep[torch.randint(0, len(keep), shape, generator=generator)]     # (B,) or (B, F/chunk)
+    if uniform is None: idx = torch.randint(0, len(keep), shape, generator=generator)
+    elif tuple(uniform.shape) != shape: raise ValueError(f"uniform has shape {tuple(uniform.shape)}, expected {shape}: one draw per sample (per chunk).")
+    else: idx = (uniform.cpu() * len(keep)).long().clamp_max(len(keep) - 1)   # u in [0, 1) -> a grid index
+    t = keep[idx]                                                          # (B,) or (B, F/chunk)
     if frames is not None: t = t.repeat_interleave(frames_per_chunk, dim=1)  # (B, F): a chunk's value on each of its frames
     t = t.float().to(device)
     return t, t / NUM_TRAIN_TIMESTEPS

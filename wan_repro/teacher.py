@@ -20,8 +20,8 @@ from .train import (Config, Parts, StepContext, Technique, Trainer, collate, lat
 
 # %% auto #0
 __all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'TEACHER_MODELS', 'TEACHER_RUNS', 'model_config', 'build_wan',
-           'flow_loss', 'teacher_command', 'train_toy_teacher', 'is_i2v', 'sample_videos', 'all_captions',
-           'evaluate_model', 'read_mse_log', 'commit_teacher']
+           'flow_loss', 'write_videos', 'teacher_command', 'train_toy_teacher', 'is_i2v', 'sample_videos',
+           'all_captions', 'evaluate_model', 'read_mse_log', 'commit_teacher']
 
 # %% ../nbs/05_toy_teacher.ipynb #dc7f8c9b
 # the toy teachers' networks: 48-channel codec latents, a token per 2x2 latent pixels (the model zoo of real Wan
@@ -58,9 +58,7 @@ def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
     B = x0.shape[0]
     noise = seeded_randn(seeds, x0.shape[1:], salt=0, device=x0.device, dtype=x0.dtype)
     # t uniform on the shifted training grid: t = 1000 * shift(s), s = linspace(1, 0, 1001)[:-1]
-    grid = flow.training_timesteps(cfg.shift).float().to(x0.device)                  # (1000,)
-    t = grid[(seeded_rand(seeds, salt=1) * len(grid)).long().clamp_max(len(grid) - 1).to(x0.device)]   # (B,)
-    sigma = t / 1000
+    t, sigma = flow.sample_training_timesteps(B, shift=cfg.shift, uniform=seeded_rand(seeds, salt=1), device=x0.device)  # (B,)
     # classifier-free guidance needs the unconditional velocity: drop the text with probability text_drop
     drop = (seeded_rand(seeds, salt=2) < cfg.text_drop).to(x0.device).view(B, 1, 1)
     null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)
@@ -84,12 +82,18 @@ def _teacher_sample(tr, out=None, num:int=4, seed:int=0, **opts) -> dict:
     res = sample_flow(tr, out, num, seed, **opts)
     lat, caps = res["latents"], res["batch"].get("caption")
     if out and caps and lat.shape[1] == toy.ShapesCodec().channels:             # Shapes-world latents
-        from wan_repro.components import write_video
-        video = toy.ShapesCodec().decode(lat.float().cpu()).clamp(-1, 1)     # (B, 3, T, H, W)
-        frames = video.permute(2, 3, 0, 4, 1).flatten(2, 3)                   # (T, H, B*W, 3) side by side
-        mp4 = write_video(Path(out).with_suffix(".mp4"), ((frames + 1) * 127.5).round().to(torch.uint8).numpy(), fps=8)
-        res["files"].append(mp4)
+        res["files"].append(write_videos(toy.ShapesCodec().decode(lat.float().cpu()), Path(out).with_suffix(".mp4")))
     return res
+
+def write_videos(videos:Tensor,  # (B, 3, T, H, W) pixels in [-1, 1]
+                 path:str|Path,  # e.g. samples.mp4
+                 scale:int=1,    # upsample each pixel to scale x scale (16x16 clips are small on a screen)
+                 fps:float=8) -> Path:
+    "Write a batch of toy videos side by side into one video file (components.write_video)."
+    from wan_repro.components import tensor_to_frames, write_video
+    row = torch.cat(list(videos.clamp(-1, 1)), dim=-1)                      # (3, T, H, B*W) side by side
+    row = row.repeat_interleave(scale, -2).repeat_interleave(scale, -1)     # (3, T, s*H, s*B*W)
+    return write_video(path, tensor_to_frames(row), fps=fps)
 
 _TOY_TEACHER = dict(data="toy", model="toy-t2v", num_samples=1_000_000, steps=7000, batch_size=32, lr=5e-4,
                     betas=(0.9, 0.99), shift=1.0, loss_weighting=False, warmup=200, ema_decay=0.999, ema_start=500,

@@ -14,6 +14,8 @@ import torch
 import torch.nn as nn
 import torch.distributed as dist
 
+from . import flow
+
 # %% auto #0
 __all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'Config', 'parse_value', 'parse_sets',
            'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique',
@@ -262,8 +264,8 @@ def seeded_randn(seeds:torch.Tensor, # (B,) per-sample seeds (batch["seed"])
                  salt:int=0,         # a different salt per independent draw (noise, timestep, dropout, ...)
                  device=None, dtype=torch.float32) -> torch.Tensor:
     "Standard normal draws, one independent stream per sample: (B, *shape), equal whatever the batch split."
-    out = torch.stack([torch.randn(tuple(shape), generator=_generator(s, salt)) for s in seeds.tolist()])
-    return out.to(device=device or seeds.device, dtype=dtype)
+    return flow.make_noise((len(seeds), *shape), [int(s) * 1_000_003 + salt for s in seeds.tolist()],  # one copy of seeded noise
+                           device=device or seeds.device, dtype=dtype)
 
 def seeded_rand(seeds:torch.Tensor, shape:tuple=(), salt:int=0, device=None, dtype=torch.float32) -> torch.Tensor:
     "Uniform [0, 1) draws, one stream per sample: (B, *shape)."
