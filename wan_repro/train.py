@@ -14,6 +14,8 @@ import torch
 import torch.nn as nn
 import torch.distributed as dist
 
+from fastcore.basics import patch
+
 from . import flow
 
 # %% auto #0
@@ -22,7 +24,7 @@ __all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEG
            'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'EMA',
            'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
            'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock',
-           'verify_checkpoint', 'Preemption', 'Checkpointing', 'NonFiniteError', 'Trainer', 'read_checkpoint',
+           'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer', 'NonFiniteError', 'read_checkpoint',
            'latent_data', 'read_log', 'plot_log', 'sample_flow', 'generate', 'main']
 
 # %% ../nbs/04_training.ipynb #9d81a650
@@ -556,135 +558,143 @@ class Checkpointing:
                                                f"{', '.join(p.name for p in self.skipped)} are corrupt; pass resume='never' to start again")
         return None, None
 
-    def _claim(self):
-        "Before the first write: lock out, settle the run id and run.json, remove stale .tmp dirs, trim the log (rank 0)."
-        err = None
-        if self.rank == 0:
-            try:
-                self.lock.acquire()
-                info = run_info(self.out)
-                if self.run_id is not None and (self.run_id != info["run"] or          # continuing: nobody moved on
-                        any(int(p.name[5:]) > self.step for p in list_checkpoints(self.out, self.run_id) if p not in self.skipped)):
-                    raise RunInUseError(f"{self.out} changed since this Trainer loaded it (another trainer ran there); "
-                                        f"create the Trainer again to continue from its latest checkpoint")
-                if not self._claimed: self._settle_run(info)
-            except Exception as e:
-                self.lock.release(); err = f"{type(e).__name__}: {e}"
-        err, self.run_id = _bcast((err, self.run_id), self.world)
-        if err: raise RunInUseError(err.split(": ", 1)[1]) if err.startswith("RunInUseError") else RuntimeError(err)
-        self._claimed = True
-
-    def _settle_run(self, info:dict):
-        "rank 0, under the lock: make this trainer's run the current one of out and clean up what a killed run left."
-        ck = self.out / "checkpoints"
-        for tmp in [*ck.glob("step_*.tmp"), *ck.glob("*/step_*.tmp")]: shutil.rmtree(tmp, ignore_errors=True)
-        for bad in self.skipped:                  # corrupt checkpoints stay for inspection, out of every listing
-            if bad.exists(): os.replace(bad, bad.with_name(bad.name + ".corrupt"))
-        log = self.out / "log.csv"
-        if self.run_id is None:                   # a new run (fresh, or a branch of an older checkpoint)
-            self.run_id = new_run_id()
-            if log.exists() and log.stat().st_size:   # the previous run's log moves aside; a branch keeps its past
-                old = self.out / f"log-{info['run']}.csv"
-                os.replace(log, old)
-                if self.origin: shutil.copy(old, log)
-        _truncate_log(log, self.step)
-        tmp = self.out / "run.json.tmp"
-        tmp.write_text(json.dumps({"run": self.run_id, "origin": self.origin, "technique": self.tech.name}))
-        os.replace(tmp, self.out / "run.json")
-
-    def _state(self, ema:bool=True) -> dict:
-        from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict, StateDictOptions
-        opts = StateDictOptions(ignore_frozen_params=True)
-        ms = self.parts.models
-        state = {"model": {g: get_model_state_dict(ms[g], options=opts) for g in self.parts.lrs},
-                 "optim": {g: get_optimizer_state_dict(ms[g], self.opts[g], options=opts) for g in self.parts.lrs},
-                 "ema": {g: e.state_dict() for g, e in self.emas.items()} if ema else {}}
-        extra = {k: v.state_dict() for k, v in self.parts.extra.items() if hasattr(v, "state_dict")}
-        if extra: state["extra"] = extra
-        return state
-
-    def _barrier(self):
-        if self.world > 1: dist.barrier()
-
-    def save(self) -> Path:
-        "Write a checkpoint of everything the run needs to continue exactly; atomic, keeps the run's last cfg.keep_last."
-        if self._in_run: return self._save()
-        self._claim()                            # a save outside run() claims (and releases) the folder itself
-        try: return self._save()
-        finally: self.lock.release()
-
-    def _save(self) -> Path:
-        import torch.distributed.checkpoint as dcp
-        ckdir = checkpoint_dir(self.out, self.run_id)
-        final, tmp = ckdir / f"step_{self.step:08d}", ckdir / f"step_{self.step:08d}.tmp"
-        if self.rank == 0:
-            shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-        self._barrier()
+# %% ../nbs/04_training.ipynb #ck1code
+@patch
+def _claim(self:Checkpointing):
+    "Before the first write: lock out, settle the run id and run.json, remove stale .tmp dirs, trim the log (rank 0)."
+    err = None
+    if self.rank == 0:
         try:
-            # 1. sharded tensors: weights, optimizer states, EMAs (each rank writes its shards)
-            # (torch's state-dict helper gives an optimizer that never stepped zero moments and step=1 as a side effect;
-            #  we undo that here and on load, so a checkpoint never changes the run it is taken from)
-            fresh = [g for g in self.parts.lrs if not self.opts[g].state]
-            with warnings.catch_warnings():   # a single process saves without a process group, as intended
-                warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
-                dcp.save(self._state(), checkpoint_id=str(tmp))
-            for g in fresh: self.opts[g].state.clear()
-            # 2. per-rank RNG; rank 0: counters, data position, schedulers, settings, run identity
-            torch.save(_rng_state(), tmp / f"rank{self.rank}.pt")
-            if self.rank == 0:
-                torch.save({"step": self.step, "micro_steps": self.micro_steps, "stream": self.stream.state_dict(),
-                            "scheds": {g: s.state_dict() for g, s in self.scheds.items()}, "world": self.world,
-                            "technique": self.tech.name, "module": self.tech.module, "cfg": dict(self.cfg), "fresh_optims": fresh,
-                            "run": self.run_id, "origin": self.origin}, tmp / "trainer.pt")
-        except BaseException:                 # a full disk or a kill: leave no partial checkpoint holding the space
-            if self.rank == 0: shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        self._barrier()
-        # 3. publish atomically, then drop this run's old checkpoints (never another run's)
-        if self.rank == 0:
-            if final.exists(): shutil.rmtree(final)
-            os.replace(tmp, final)
-            for old in list_checkpoints(self.out, self.run_id)[:-max(1, self.cfg.keep_last)]: shutil.rmtree(old, ignore_errors=True)
-        self._barrier()
-        self.last_saved, self.last_saved_path = self.step, final
-        return final
+            self.lock.acquire()
+            info = run_info(self.out)
+            if self.run_id is not None and (self.run_id != info["run"] or          # continuing: nobody moved on
+                    any(int(p.name[5:]) > self.step for p in list_checkpoints(self.out, self.run_id) if p not in self.skipped)):
+                raise RunInUseError(f"{self.out} changed since this Trainer loaded it (another trainer ran there); "
+                                    f"create the Trainer again to continue from its latest checkpoint")
+            if not self._claimed: self._settle_run(info)
+        except Exception as e:
+            self.lock.release(); err = f"{type(e).__name__}: {e}"
+    err, self.run_id = _bcast((err, self.run_id), self.world)
+    if err: raise RunInUseError(err.split(": ", 1)[1]) if err.startswith("RunInUseError") else RuntimeError(err)
+    self._claimed = True
 
-    def load(self, path:str|Path, meta:dict|None=None):
-        "Restore a checkpoint written by `save` (weights, optimizers, EMA, schedulers, data position, RNG, step)."
-        import torch.distributed.checkpoint as dcp
-        from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict, StateDictOptions
-        path = Path(path)
-        meta = meta or verify_checkpoint(path, self.rank)
-        if meta["technique"] != self.tech.name:
-            raise ValueError(f"checkpoint {path} was written by technique {meta['technique']!r}, not {self.tech.name!r}")
-        had_ema = meta["cfg"].get("ema_decay", 0) > 0      # an EMA switched on by allow_change starts from the weights
-        state = self._state(ema=had_ema)
-        try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
-                dcp.load(state, checkpoint_id=str(path))
-        except Exception as e: raise CorruptCheckpointError(f"{path} could not be read ({type(e).__name__}: {e})") from None
-        opts = StateDictOptions(ignore_frozen_params=True, strict=False)
-        for g in self.parts.lrs:
-            set_model_state_dict(self.parts.models[g], state["model"][g], options=opts)
-            set_optimizer_state_dict(self.parts.models[g], self.opts[g], state["optim"][g], options=opts)
-        for g in self.parts.lrs:
-            if g in meta.get("fresh_optims", []): self.opts[g].state.clear()   # it had not stepped yet
-        for g, e in self.emas.items():
-            if g in state["ema"]: e.load_state_dict(state["ema"][g])
-            else: self.emas[g] = EMA(self.parts.models[g])
-        for k, sd in state.get("extra", {}).items(): self.parts.extra[k].load_state_dict(sd)
-        for g, s in self.scheds.items(): s.load_state_dict(meta["scheds"][g])
-        self.step, self.micro_steps = meta["step"], meta["micro_steps"]
-        self.stream.load_state_dict(meta["stream"])
-        rng = path / f"rank{self.rank}.pt"
-        if rng.exists(): _set_rng_state(torch.load(rng, weights_only=False))   # absent when the world size changed
-        self.resumed_from, self.last_saved, self.last_saved_path = path, self.step, path
+@patch
+def _settle_run(self:Checkpointing, info:dict):
+    "rank 0, under the lock: make this trainer's run the current one of out and clean up what a killed run left."
+    ck = self.out / "checkpoints"
+    for tmp in [*ck.glob("step_*.tmp"), *ck.glob("*/step_*.tmp")]: shutil.rmtree(tmp, ignore_errors=True)
+    for bad in self.skipped:                  # corrupt checkpoints stay for inspection, out of every listing
+        if bad.exists(): os.replace(bad, bad.with_name(bad.name + ".corrupt"))
+    log = self.out / "log.csv"
+    if self.run_id is None:                   # a new run (fresh, or a branch of an older checkpoint)
+        self.run_id = new_run_id()
+        if log.exists() and log.stat().st_size:   # the previous run's log moves aside; a branch keeps its past
+            old = self.out / f"log-{info['run']}.csv"
+            os.replace(log, old)
+            if self.origin: shutil.copy(old, log)
+    _truncate_log(log, self.step)
+    tmp = self.out / "run.json.tmp"
+    tmp.write_text(json.dumps({"run": self.run_id, "origin": self.origin, "technique": self.tech.name}))
+    os.replace(tmp, self.out / "run.json")
+
+# %% ../nbs/04_training.ipynb #ck2code
+@patch
+def _state(self:Checkpointing, ema:bool=True) -> dict:
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict, StateDictOptions
+    opts = StateDictOptions(ignore_frozen_params=True)
+    ms = self.parts.models
+    state = {"model": {g: get_model_state_dict(ms[g], options=opts) for g in self.parts.lrs},
+             "optim": {g: get_optimizer_state_dict(ms[g], self.opts[g], options=opts) for g in self.parts.lrs},
+             "ema": {g: e.state_dict() for g, e in self.emas.items()} if ema else {}}
+    extra = {k: v.state_dict() for k, v in self.parts.extra.items() if hasattr(v, "state_dict")}
+    if extra: state["extra"] = extra
+    return state
+
+@patch
+def _barrier(self:Checkpointing):
+    if self.world > 1: dist.barrier()
+
+# %% ../nbs/04_training.ipynb #ck3code
+@patch
+def save(self:Checkpointing) -> Path:
+    "Write a checkpoint of everything the run needs to continue exactly; atomic, keeps the run's last cfg.keep_last."
+    if self._in_run: return self._save()
+    self._claim()                            # a save outside run() claims (and releases) the folder itself
+    try: return self._save()
+    finally: self.lock.release()
+
+@patch
+def _save(self:Checkpointing) -> Path:
+    import torch.distributed.checkpoint as dcp
+    ckdir = checkpoint_dir(self.out, self.run_id)
+    final, tmp = ckdir / f"step_{self.step:08d}", ckdir / f"step_{self.step:08d}.tmp"
+    if self.rank == 0:
+        shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    self._barrier()
+    try:
+        # 1. sharded tensors: weights, optimizer states, EMAs (each rank writes its shards)
+        # (torch's state-dict helper gives an optimizer that never stepped zero moments and step=1 as a side effect;
+        #  we undo that here and on load, so a checkpoint never changes the run it is taken from)
+        fresh = [g for g in self.parts.lrs if not self.opts[g].state]
+        with warnings.catch_warnings():   # a single process saves without a process group, as intended
+            warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
+            dcp.save(self._state(), checkpoint_id=str(tmp))
+        for g in fresh: self.opts[g].state.clear()
+        # 2. per-rank RNG; rank 0: counters, data position, schedulers, settings, run identity
+        torch.save(_rng_state(), tmp / f"rank{self.rank}.pt")
+        if self.rank == 0:
+            torch.save({"step": self.step, "micro_steps": self.micro_steps, "stream": self.stream.state_dict(),
+                        "scheds": {g: s.state_dict() for g, s in self.scheds.items()}, "world": self.world,
+                        "technique": self.tech.name, "module": self.tech.module, "cfg": dict(self.cfg), "fresh_optims": fresh,
+                        "run": self.run_id, "origin": self.origin}, tmp / "trainer.pt")
+    except BaseException:                 # a full disk or a kill: leave no partial checkpoint holding the space
+        if self.rank == 0: shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    self._barrier()
+    # 3. publish atomically, then drop this run's old checkpoints (never another run's)
+    if self.rank == 0:
+        if final.exists(): shutil.rmtree(final)
+        os.replace(tmp, final)
+        for old in list_checkpoints(self.out, self.run_id)[:-max(1, self.cfg.keep_last)]: shutil.rmtree(old, ignore_errors=True)
+    self._barrier()
+    self.last_saved, self.last_saved_path = self.step, final
+    return final
+
+# %% ../nbs/04_training.ipynb #ck4code
+@patch
+def load(self:Checkpointing, path:str|Path, meta:dict|None=None):
+    "Restore a checkpoint written by `save` (weights, optimizers, EMA, schedulers, data position, RNG, step)."
+    import torch.distributed.checkpoint as dcp
+    from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict, StateDictOptions
+    path = Path(path)
+    meta = meta or verify_checkpoint(path, self.rank)
+    if meta["technique"] != self.tech.name:
+        raise ValueError(f"checkpoint {path} was written by technique {meta['technique']!r}, not {self.tech.name!r}")
+    had_ema = meta["cfg"].get("ema_decay", 0) > 0      # an EMA switched on by allow_change starts from the weights
+    state = self._state(ema=had_ema)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
+            dcp.load(state, checkpoint_id=str(path))
+    except Exception as e: raise CorruptCheckpointError(f"{path} could not be read ({type(e).__name__}: {e})") from None
+    opts = StateDictOptions(ignore_frozen_params=True, strict=False)
+    for g in self.parts.lrs:
+        set_model_state_dict(self.parts.models[g], state["model"][g], options=opts)
+        set_optimizer_state_dict(self.parts.models[g], self.opts[g], state["optim"][g], options=opts)
+    for g in self.parts.lrs:
+        if g in meta.get("fresh_optims", []): self.opts[g].state.clear()   # it had not stepped yet
+    for g, e in self.emas.items():
+        if g in state["ema"]: e.load_state_dict(state["ema"][g])
+        else: self.emas[g] = EMA(self.parts.models[g])
+    for k, sd in state.get("extra", {}).items(): self.parts.extra[k].load_state_dict(sd)
+    for g, s in self.scheds.items(): s.load_state_dict(meta["scheds"][g])
+    self.step, self.micro_steps = meta["step"], meta["micro_steps"]
+    self.stream.load_state_dict(meta["stream"])
+    rng = path / f"rank{self.rank}.pt"
+    if rng.exists(): _set_rng_state(torch.load(rng, weights_only=False))   # absent when the world size changed
+    self.resumed_from, self.last_saved, self.last_saved_path = path, self.step, path
 
 # %% ../nbs/04_training.ipynb #3d450bdf
-class NonFiniteError(RuntimeError):
-    "A NaN or Inf loss or gradient: the run stops at the first one, before it reaches the weights or a checkpoint."
-
 class Trainer(Checkpointing):
     "The loop shared by every technique: devices, sharding, optimizers, accumulation, clipping, EMA, checkpoints, logs."
     def __init__(self, technique:str|Technique, # a registered technique or its name
@@ -726,119 +736,131 @@ class Trainer(Checkpointing):
         self.resumed_from, self.lock, self._claimed, self._in_run = None, RunLock(self.out), False, False
         if path is not None: self.load(path, meta)
 
-    # -- one optimizer step of every scheduled group -------------------------------------------------------------
-    def _autocast(self):
-        if self.cfg.precision == "bf16" and self.world == 1:   # sharded models get bf16 from FSDP2's policy
-            return torch.autocast(self.device.type, dtype=torch.bfloat16)
-        return contextlib.nullcontext()
+# %% ../nbs/04_training.ipynb #tr1code
+class NonFiniteError(RuntimeError):
+    "A NaN or Inf loss or gradient: the run stops at the first one, before it reaches the weights or a checkpoint."
 
-    def _to_device(self, batch:dict) -> dict:
-        return {k: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
+@patch
+def _check_finite(self:Trainer, group:str, loss:torch.Tensor, norm:torch.Tensor):
+    "Raise NonFiniteError when the loss or the gradient norm is NaN/Inf on any rank (checked before the update)."
+    vals = [v.full_tensor() if hasattr(v, "full_tensor") else v for v in (loss, norm)]
+    vals = torch.stack([v.detach().float().reshape(()) for v in vals])            # (2,): loss, grad norm
+    ok = torch.isfinite(vals).all().float()
+    if self.world > 1: dist.all_reduce(ok, op=dist.ReduceOp.MIN)
+    if ok.item() < 1:
+        raise NonFiniteError(f"step {self.step + 1}, group {group!r}: the loss is {vals[0].item()} and the gradient "
+                             f"norm {vals[1].item()}; stopped before the update, no checkpoint of it is written "
+                             f"(last one: {self.last_saved_path or 'none'}); lower the learning rate, set grad_clip "
+                             f"> 0, or check the data")
 
-    def _check_finite(self, group:str, loss:torch.Tensor, norm:torch.Tensor):
-        "Raise NonFiniteError when the loss or the gradient norm is NaN/Inf on any rank (checked before the update)."
-        vals = [v.full_tensor() if hasattr(v, "full_tensor") else v for v in (loss, norm)]
-        vals = torch.stack([v.detach().float().reshape(()) for v in vals])            # (2,): loss, grad norm
-        ok = torch.isfinite(vals).all().float()
-        if self.world > 1: dist.all_reduce(ok, op=dist.ReduceOp.MIN)
-        if ok.item() < 1:
-            raise NonFiniteError(f"step {self.step + 1}, group {group!r}: the loss is {vals[0].item()} and the gradient "
-                                 f"norm {vals[1].item()}; stopped before the update, no checkpoint of it is written "
-                                 f"(last one: {self.last_saved_path or 'none'}); lower the learning rate, set grad_clip "
-                                 f"> 0, or check the data")
+# %% ../nbs/04_training.ipynb #tr2code
+@patch
+def _autocast(self:Trainer):
+    if self.cfg.precision == "bf16" and self.world == 1:   # sharded models get bf16 from FSDP2's policy
+        return torch.autocast(self.device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
 
-    def train_step(self) -> dict:
-        "Update each group the schedule names for this step; returns {group: {loss..., grad_norm, lr}}."
-        cfg, tech = self.cfg, self.tech
-        groups = tech.schedule(self.step, cfg) if tech.schedule else list(self.parts.lrs)
-        logs = {}
-        for g in groups:
-            opt = self.opts[g]
-            opt.zero_grad(set_to_none=True)
-            sums = {}
-            for a in range(cfg.grad_accum):
-                # 1. forward and backward one micro-batch; the 1/A makes the accumulated gradient a mean
-                ctx = StepContext(self._to_device(self.stream.next()), g, self.step, a, cfg, self.parts, self.emas)
-                self.micro_steps += 1
-                with self._autocast(): out = tech.step(ctx)
-                if "loss" not in out: raise ValueError(f"{tech.name}.step must return a dict with a 'loss' entry")
-                (out["loss"] / cfg.grad_accum).backward()
-                for k, v in out.items(): sums[k] = sums.get(k, 0.0) + v.detach().float() / cfg.grad_accum
-            # 2. clip the group's global gradient norm (over all ranks' shards)
-            norm = torch.nn.utils.clip_grad_norm_(self.params[g], cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
-            self._check_finite(g, sums["loss"], norm)   # before the update: a NaN never reaches the weights
-            # 3. update, schedule, average
-            opt.step()
-            self.scheds[g].step()
-            if g in self.emas: self.emas[g].update(self.parts.models[g], cfg.ema_decay if self.step >= cfg.ema_start else 0.0)
-            logs[g] = {**sums, "grad_norm": norm, "lr": self.scheds[g].get_last_lr()[0]}
-        return logs
+@patch
+def _to_device(self:Trainer, batch:dict) -> dict:
+    return {k: v.to(self.device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
 
-    # -- logs ---------------------------------------------------------------------------------------------------
-    def _log(self, pending:dict):
-        "Append the latest values of every group updated since the last log ({group: (step, values)}) to log.csv."
-        rows = []
-        for g, (step, vals) in pending.items():
-            for k, v in vals.items():
-                if torch.is_tensor(v):
-                    v = v.detach().float()
-                    if hasattr(v, "full_tensor"): v = v.full_tensor()
-                    if self.world > 1 and k != "grad_norm": dist.all_reduce(v, op=dist.ReduceOp.AVG)
-                    v = v.item()
-                rows.append((step, g, k, v))
-        if self.rank != 0: return rows
-        path = self.out / "log.csv"
-        new = not path.exists()
-        with open(path, "a", newline="") as f:
-            w = csv.writer(f)
-            if new: w.writerow(["step", "group", "name", "value"])
-            w.writerows(rows)
-        return rows
+@patch
+def train_step(self:Trainer) -> dict:
+    "Update each group the schedule names for this step; returns {group: {loss..., grad_norm, lr}}."
+    cfg, tech = self.cfg, self.tech
+    groups = tech.schedule(self.step, cfg) if tech.schedule else list(self.parts.lrs)
+    logs = {}
+    for g in groups:
+        opt = self.opts[g]
+        opt.zero_grad(set_to_none=True)
+        sums = {}
+        for a in range(cfg.grad_accum):
+            # 1. forward and backward one micro-batch; the 1/A makes the accumulated gradient a mean
+            ctx = StepContext(self._to_device(self.stream.next()), g, self.step, a, cfg, self.parts, self.emas)
+            self.micro_steps += 1
+            with self._autocast(): out = tech.step(ctx)
+            if "loss" not in out: raise ValueError(f"{tech.name}.step must return a dict with a 'loss' entry")
+            (out["loss"] / cfg.grad_accum).backward()
+            for k, v in out.items(): sums[k] = sums.get(k, 0.0) + v.detach().float() / cfg.grad_accum
+        # 2. clip the group's global gradient norm (over all ranks' shards)
+        norm = torch.nn.utils.clip_grad_norm_(self.params[g], cfg.grad_clip if cfg.grad_clip > 0 else float("inf"))
+        self._check_finite(g, sums["loss"], norm)   # before the update: a NaN never reaches the weights
+        # 3. update, schedule, average
+        opt.step()
+        self.scheds[g].step()
+        if g in self.emas: self.emas[g].update(self.parts.models[g], cfg.ema_decay if self.step >= cfg.ema_start else 0.0)
+        logs[g] = {**sums, "grad_norm": norm, "lr": self.scheds[g].get_last_lr()[0]}
+    return logs
 
-    # -- the loop -------------------------------------------------------------------------------------------------
-    def run(self, until:int|None=None) -> dict:
-        "Train to step `until` (default cfg.steps), checkpointing as set; stops early, checkpoints and requeues on preemption."
-        from tqdm.auto import tqdm
-        cfg = self.cfg
-        until = cfg.steps if until is None else min(until, cfg.steps)
-        self._claim()                                      # the lock is held until the loop ends
-        self._in_run = True
-        pre = Preemption(self.out, self.rank, self.world, self.device, cfg.requeue)
-        bar = tqdm(total=until, initial=self.step, disable=not self.progress or self.rank != 0, desc=self.tech.name)
-        preempted, t0, start, pending = False, time.perf_counter(), self.step, {}
-        try:
-            with pre:
-                while self.step < until:
-                    t = time.perf_counter()
-                    for g, vals in self.train_step().items(): pending[g] = (self.step + 1, vals)
-                    self.step += 1
-                    pending["trainer"] = (self.step, {"sec_per_step": time.perf_counter() - t})
-                    bar.update(1)
-                    if self.step % cfg.log_every == 0 or self.step == until:
-                        rows = self._log(pending)
-                        pending = {}
-                        bar.set_postfix({g: f"{v:.4g}" for _, g, k, v in rows if k == "loss"})
-                    preempted = pre.requested()
-                    if preempted or self.step % cfg.ckpt_every == 0: self.save()
-                    if preempted: break
-                if self.last_saved != self.step: self.save()
-        finally:
-            bar.close()
-            self.lock.release(); self._in_run = False
-        if preempted: pre.finish()
-        secs = time.perf_counter() - t0
-        return {"step": self.step, "preempted": preempted, "seconds": secs,
-                "steps_per_sec": (self.step - start) / secs if self.step > start else 0.0}
+# %% ../nbs/04_training.ipynb #tr3code
+@patch
+def _log(self:Trainer, pending:dict):
+    "Append the latest values of every group updated since the last log ({group: (step, values)}) to log.csv."
+    rows = []
+    for g, (step, vals) in pending.items():
+        for k, v in vals.items():
+            if torch.is_tensor(v):
+                v = v.detach().float()
+                if hasattr(v, "full_tensor"): v = v.full_tensor()
+                if self.world > 1 and k != "grad_norm": dist.all_reduce(v, op=dist.ReduceOp.AVG)
+                v = v.item()
+            rows.append((step, g, k, v))
+    if self.rank != 0: return rows
+    path = self.out / "log.csv"
+    new = not path.exists()
+    with open(path, "a", newline="") as f:
+        w = csv.writer(f)
+        if new: w.writerow(["step", "group", "name", "value"])
+        w.writerows(rows)
+    return rows
 
-    def model(self, name:str|None=None, ema:bool=False) -> nn.Module:
-        "A model by role or name (default: the generator, else the first trainable one), optionally with its EMA weights copied in."
-        name = name or ("generator" if self.parts.has("generator") else next(iter(self.parts.lrs)))
-        if name not in self.parts.models: name = self.parts.name_of(name)
-        m = self.parts.models[name]
-        if ema:
-            if name not in self.emas: raise ValueError(f"model {name!r} keeps no EMA (set ema_decay > 0)")
-            m = copy.deepcopy(m); self.emas[name].copy_to(m)
-        return m
+# %% ../nbs/04_training.ipynb #tr4code
+@patch
+def run(self:Trainer, until:int|None=None) -> dict:
+    "Train to step `until` (default cfg.steps), checkpointing as set; stops early, checkpoints and requeues on preemption."
+    from tqdm.auto import tqdm
+    cfg = self.cfg
+    until = cfg.steps if until is None else min(until, cfg.steps)
+    self._claim()                                      # the lock is held until the loop ends
+    self._in_run = True
+    pre = Preemption(self.out, self.rank, self.world, self.device, cfg.requeue)
+    bar = tqdm(total=until, initial=self.step, disable=not self.progress or self.rank != 0, desc=self.tech.name)
+    preempted, t0, start, pending = False, time.perf_counter(), self.step, {}
+    try:
+        with pre:
+            while self.step < until:
+                t = time.perf_counter()
+                for g, vals in self.train_step().items(): pending[g] = (self.step + 1, vals)
+                self.step += 1
+                pending["trainer"] = (self.step, {"sec_per_step": time.perf_counter() - t})
+                bar.update(1)
+                if self.step % cfg.log_every == 0 or self.step == until:
+                    rows = self._log(pending)
+                    pending = {}
+                    bar.set_postfix({g: f"{v:.4g}" for _, g, k, v in rows if k == "loss"})
+                preempted = pre.requested()
+                if preempted or self.step % cfg.ckpt_every == 0: self.save()
+                if preempted: break
+            if self.last_saved != self.step: self.save()
+    finally:
+        bar.close()
+        self.lock.release(); self._in_run = False
+    if preempted: pre.finish()
+    secs = time.perf_counter() - t0
+    return {"step": self.step, "preempted": preempted, "seconds": secs,
+            "steps_per_sec": (self.step - start) / secs if self.step > start else 0.0}
+
+# %% ../nbs/04_training.ipynb #tr5code
+@patch
+def model(self:Trainer, name:str|None=None, ema:bool=False) -> nn.Module:
+    "A model by role or name (default: the generator, else the first trainable one), optionally with its EMA weights copied in."
+    name = name or ("generator" if self.parts.has("generator") else next(iter(self.parts.lrs)))
+    if name not in self.parts.models: name = self.parts.name_of(name)
+    m = self.parts.models[name]
+    if ema:
+        if name not in self.emas: raise ValueError(f"model {name!r} keeps no EMA (set ema_decay > 0)")
+        m = copy.deepcopy(m); self.emas[name].copy_to(m)
+    return m
 
 # %% ../nbs/04_training.ipynb #35144f42
 def read_checkpoint(path:str|Path) -> dict:
@@ -893,13 +915,6 @@ def plot_log(out:str|Path, names:tuple=("loss",), ax=None, smooth:int=1):
     return ax
 
 # %% ../nbs/04_training.ipynb #9c2513cf
-def _list(out=sys.stdout):
-    for name in sorted(TECHNIQUES):
-        t = TECHNIQUES[name]
-        print(f"{name}: {t.doc}\n  presets: {', '.join(t.presets)}\n  own settings: "
-              + ", ".join(f"{k}={v!r}" for k, v in t.defaults.items()), file=out)
-    print("common settings: " + ", ".join(f"{k}={v!r}" for k, v in COMMON.items()), file=out)
-
 def sample_flow(tr:Trainer,         # a trainer holding a trained (or resumed) run
                 out:str|Path|None=None,  # a .pt file for {'latents', 'captions'}, if given
                 num:int=4,               # samples, conditioned on the first `num` training samples' text
@@ -934,22 +949,27 @@ def generate(run:str|Path,            # a run directory written by wan-train (it
     tr = Trainer(tech, cfg, run, progress=False, device=device)    # reads only: nothing is written into run
     return (tech.sample or sample_flow)(tr, out, num, seed, **opts)
 
-def main(argv:list|None=None):
-    "Entry point of `wan-train` (and of `python -m wan_repro.train`, e.g. under torchrun)."
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["preprocess"]:
-        from wan_repro.components import preprocess_cli
-        return preprocess_cli(argv[1:])
-    if argv[:1] == ["generate"]:
-        ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample a trained run through its technique's sample hook.")
-        ap.add_argument("--run", required=True); ap.add_argument("--num", type=int, default=4)
-        ap.add_argument("--steps", type=int, default=20); ap.add_argument("--seed", type=int, default=0)
-        ap.add_argument("--guidance", type=float, default=1.0); ap.add_argument("--no-ema", action="store_true")
-        ap.add_argument("--out", required=True, help="a .pt file for the samples (the hook may write more beside it, e.g. an .mp4)")
-        a = ap.parse_args(argv[1:])
-        res = generate(a.run, a.out, a.num, a.seed, steps=a.steps, guidance=a.guidance, ema=not a.no_ema)
-        for f in res.get("files", []): print(f"wan-train: wrote {f}")
-        return
+# %% ../nbs/04_training.ipynb #cli1code
+def _list(out=sys.stdout):
+    for name in sorted(TECHNIQUES):
+        t = TECHNIQUES[name]
+        print(f"{name}: {t.doc}\n  presets: {', '.join(t.presets)}\n  own settings: "
+              + ", ".join(f"{k}={v!r}" for k, v in t.defaults.items()), file=out)
+    print("common settings: " + ", ".join(f"{k}={v!r}" for k, v in COMMON.items()), file=out)
+
+def _generate_main(argv:list):
+    "`wan-train generate ...`: sample a trained run through its technique's hook and name the files written."
+    ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample a trained run through its technique's sample hook.")
+    ap.add_argument("--run", required=True); ap.add_argument("--num", type=int, default=4)
+    ap.add_argument("--steps", type=int, default=20); ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--guidance", type=float, default=1.0); ap.add_argument("--no-ema", action="store_true")
+    ap.add_argument("--out", required=True, help="a .pt file for the samples (the hook may write more beside it, e.g. an .mp4)")
+    a = ap.parse_args(argv)
+    res = generate(a.run, a.out, a.num, a.seed, steps=a.steps, guidance=a.guidance, ema=not a.no_ema)
+    for f in res.get("files", []): print(f"wan-train: wrote {f}")
+
+def _train_parser() -> argparse.ArgumentParser:
+    "The parser of `wan-train <technique> ...`."
     ap = argparse.ArgumentParser(prog="wan-train", description="Train a wan_repro technique, alone or under torchrun.")
     ap.add_argument("technique", help="a registered technique, 'list', 'preprocess' or 'generate'")
     ap.add_argument("--preset", default="toy", help="toy (CPU) or full (the published recipe)")
@@ -963,7 +983,17 @@ def main(argv:list|None=None):
     ap.add_argument("--allow-change", default="", metavar="KEY[,KEY]",
                     help=f"settings that may differ from the resumed checkpoint's (always free: {', '.join(FREE_TO_CHANGE)})")
     ap.add_argument("--no-progress", action="store_true")
-    a = ap.parse_args(argv)
+    return ap
+
+# %% ../nbs/04_training.ipynb #cli2code
+def main(argv:list|None=None):
+    "Entry point of `wan-train` (and of `python -m wan_repro.train`, e.g. under torchrun)."
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["preprocess"]:
+        from wan_repro.components import preprocess_cli
+        return preprocess_cli(argv[1:])
+    if argv[:1] == ["generate"]: return _generate_main(argv[1:])
+    a = _train_parser().parse_args(argv)
     if a.technique == "list": return _list()
     def fail(e, code=2):
         print(f"wan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(code)
