@@ -21,8 +21,8 @@ from . import flow
 # %% auto #0
 __all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'Config', 'parse_value', 'parse_sets',
            'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique',
-           'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'EMA',
-           'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
+           'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'SyntheticLatents',
+           'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
            'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock',
            'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer', 'NonFiniteError', 'read_checkpoint',
            'latent_data', 'read_log', 'plot_log', 'sample_flow', 'generate', 'main']
@@ -308,6 +308,21 @@ class SampleStream:
 
     def state_dict(self) -> dict: return {"position": self.position}
     def load_state_dict(self, sd:dict): self.position = int(sd["position"])
+
+# %% ../nbs/04_training.ipynb #a14fcbf1
+class SyntheticLatents(torch.utils.data.Dataset):
+    "n fixed random samples: `latents` (C, F, H, W) smooth in time and `context` (L, D), reproducible from `seed`."
+    def __init__(self, n:int=64, shape:tuple=(4, 4, 8, 8), context_shape:tuple=(8, 16), seed:int=0):
+        self.n, self.shape, self.context_shape, self.seed = n, tuple(shape), tuple(context_shape), seed
+    def __len__(self): return self.n
+    def __getitem__(self, i:int) -> dict:
+        if not 0 <= i < self.n: raise IndexError(i)
+        g = torch.Generator().manual_seed(self.seed * 100_003 + i)
+        C, F, H, W = self.shape
+        base, drift = torch.randn(C, 1, H, W, generator=g), 0.3 * torch.randn(C, 1, H, W, generator=g)
+        frames = torch.arange(F).view(1, F, 1, 1) / max(F - 1, 1)
+        latents = base + drift * frames                                     # (C, F, H, W)
+        return {"latents": latents, "context": torch.randn(*self.context_shape, generator=g)}
 
 # %% ../nbs/04_training.ipynb #a0fb3018
 class EMA:
@@ -879,7 +894,6 @@ def read_checkpoint(path:str|Path) -> dict:
 def latent_data(cfg:Config):
     "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
     if cfg.data == "synthetic":
-        from wan_repro.testing import SyntheticLatents
         return SyntheticLatents(cfg.num_samples, cfg.latent_shape, cfg.context_shape, seed=cfg.seed)
     if cfg.data in ("toy", "toy-i2v"):
         from wan_repro.toy import ToyLatents
