@@ -243,7 +243,9 @@ def commit_teacher(run:str|Path,          # the finished last run of `teacher_co
     ckpts, want = list_checkpoints(run), make_config("teacher", preset)
     if not ckpts: raise FileNotFoundError(f"no finished checkpoint in {Path(run) / 'checkpoints'}: run {teacher_command(name)}")
     saved = torch.load(ckpts[-1] / "trainer.pt", weights_only=False)
-    changed = sorted(k for k in want if k != "init" and json.dumps(saved["cfg"].get(k), default=str) != json.dumps(want[k], default=str))
+    default = make_config("teacher")                  # what a run of older code, which lacked a setting, used
+    changed = sorted(k for k in want if k != "init" and
+                     json.dumps(saved["cfg"].get(k, default[k]), default=str) != json.dumps(want[k], default=str))
     if changed: raise ValueError(f"{run} was trained with settings other than preset {preset!r}: "
                                  + ", ".join(f"{k}={saved['cfg'].get(k)!r}" for k in changed) + "; the zoo holds only the preset's run")
     if saved["step"] < want.steps:
