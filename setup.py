@@ -12,8 +12,7 @@ def split(key):
     return cfg.get(key, "").split()
 
 
-licenses = {"apache2": ("Apache Software License 2.0", "OSI Approved :: Apache Software License")}
-lic = licenses[cfg["license"]]
+licenses = {"apache2": "Apache-2.0"}   # settings.ini's name -> the SPDX expression (license classifiers are deprecated)
 extras = {"dev": split("dev_requirements"), "gpu": split("gpu_requirements"), "reward": split("reward_requirements")}
 extras = {k: v for k, v in extras.items() if v}
 
@@ -25,17 +24,18 @@ setuptools.setup(
     long_description_content_type="text/markdown",
     author=cfg["author"],
     author_email=cfg["author_email"],
-    license=lic[0],
+    license=licenses[cfg["license"]],
     classifiers=[
         "Development Status :: 3 - Alpha",
-        f"License :: {lic[1]}",
         "Natural Language :: English",
         "Programming Language :: Python :: 3",
         "Topic :: Scientific/Engineering :: Artificial Intelligence",
     ],
     url=cfg["git_url"],
     packages=setuptools.find_packages(include=[cfg["lib_name"], cfg["lib_name"] + ".*"]),
-    include_package_data=True,
+    # the toy zoo: committed checkpoints, their settings and loss logs (a data folder of the package, not a package)
+    package_data={cfg["lib_name"]: ["zoo/*.safetensors", "zoo/*.json", "zoo/*.csv"]},
+    include_package_data=False,
     install_requires=split("requirements"),
     extras_require=extras,
     python_requires=">=" + cfg["min_python"],

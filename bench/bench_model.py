@@ -1,13 +1,15 @@
-"""Benchmark WanDiT: forward throughput and KV-cache streaming at toy scale; the full 1.3B model where a GPU is present.
+"""Benchmark WanDiT: eager speed against diffusers' WanTransformer3DModel, forward throughput and KV-cache streaming
+at toy scale; the full 1.3B model where a GPU is present.
 
-Prints figures; asserts nothing about speed. CPU figures are for ratios (cache vs recompute), absolute times only on
-a GPU. Usage: python bench/bench_model.py [--device cpu|cuda] [--repeats N] [--skip-full]
+Prints figures; asserts nothing about speed. CPU figures are for ratios (WanDiT / diffusers, cache vs recompute),
+absolute times only on a GPU. Usage: python bench/bench_model.py [--device cpu|cuda] [--repeats N] [--skip-full]
+[--only diffusers|toy|cache|full] [--threads N]
 """
 import argparse, time
 
 import torch
 
-from wan_repro.model import WanConfig, WanDiT
+from wan_repro.model import WanConfig, WanDiT, config_to_diffusers, diffusers_key
 
 
 def timed(fn, repeats, device):
@@ -22,9 +24,58 @@ def timed(fn, repeats, device):
     return sorted(times)[len(times) // 2]
 
 
+def paired(fn_a, fn_b, rounds, device):
+    """Median over rounds of time(fn_a) / time(fn_b), each round timing both back to back (in alternating order), so a
+    load that drifts on a shared machine hits both alike; also the median seconds of each. On the CPU the time is the
+    process's CPU time, which other processes competing for the cores do not inflate."""
+    clock = time.perf_counter if device.type == "cuda" else time.process_time
+    def once(fn):
+        if device.type == "cuda": torch.cuda.synchronize()
+        t0 = clock(); fn()
+        if device.type == "cuda": torch.cuda.synchronize()
+        return clock() - t0
+    fn_a(); fn_b()
+    ta, tb = [], []
+    for i in range(rounds):
+        if i % 2: tb.append(once(fn_b)); ta.append(once(fn_a))
+        else: ta.append(once(fn_a)); tb.append(once(fn_b))
+    med = lambda v: sorted(v)[len(v) // 2]
+    return med([a / b for a, b in zip(ta, tb)]), med(ta), med(tb)
+
+
+def vs_diffusers(device, rounds):
+    "WanDiT against diffusers' WanTransformer3DModel with the same weights (38 M parameters, 2 samples of 1024 tokens)."
+    from diffusers import WanTransformer3DModel
+    cfg = WanConfig(dim=512, ffn_dim=2048, num_heads=8, num_layers=8, text_dim=4096, freq_dim=256)
+    g = torch.Generator().manual_seed(0)
+    ours = WanDiT(cfg)
+    with torch.no_grad():   # random weights everywhere (norm weights near 1), so no path is a no-op
+        for n, p in ours.named_parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * 0.05 + (1.0 if "norm" in n and n.endswith("weight") else 0.0))
+    d = {k: v for k, v in config_to_diffusers(cfg).items() if not k.startswith("_") and k != "wan_repro"}
+    ref = WanTransformer3DModel(**d)
+    ref.load_state_dict({diffusers_key(k): v for k, v in ours.state_dict().items()}, strict=True)
+    ours, ref = ours.to(device).eval(), ref.to(device).eval()
+    x = torch.randn(2, 16, 4, 32, 32, generator=g).to(device)               # 4 x 16 x 16 = 1024 tokens per sample
+    ctx = torch.randn(2, 64, cfg.text_dim, generator=g).to(device)
+    t = torch.tensor([700.0, 30.0], device=device)
+    run_ours = lambda: ours(x, t, ctx)
+    run_ref = lambda: ref(x, t, ctx, return_dict=False)[0]
+    with torch.no_grad():
+        diff = (run_ours().float() - run_ref().float()).abs().max().item()
+        ratio, a, b = paired(run_ours, run_ref, rounds, device)
+    n_params = sum(p.numel() for p in ours.parameters())
+    print(f"WanDiT vs diffusers WanTransformer3DModel ({n_params / 1e6:.0f} M params, float32, 2 x 1024 tokens, "
+          f"{torch.get_num_threads()} thread(s), on {device}): max |difference| {diff:.1e}")
+    print(f"  eager forward: WanDiT / diffusers = {ratio:.3f} (median of {rounds} paired rounds)"
+          + (f"  ({a * 1e3:.0f} ms vs {b * 1e3:.0f} ms)" if device.type == "cuda" else ""))
+    return ratio
+
+
 def toy_throughput(device, repeats):
-    "Forward and forward+backward of the toy teacher (preset toy-t2v) on 4 latent frames of 8x8 with 48 channels."
-    cfg = WanConfig.preset("toy-t2v")
+    "Forward and forward+backward of the toy teacher (toy-t2v) on 4 latent frames of 8x8 with 48 channels."
+    from wan_repro.teacher import model_config
+    cfg = model_config("toy-t2v")
     model = WanDiT(cfg).to(device)
     B = 32
     x, ctx = torch.randn(B, 48, 4, 8, 8, device=device), torch.randn(B, 16, cfg.text_dim, device=device)
@@ -93,10 +144,15 @@ if __name__ == "__main__":
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--skip-full", action="store_true", help="skip the full-size GPU figures")
+    ap.add_argument("--only", choices=["diffusers", "toy", "cache", "full"], help="run only this benchmark")
+    ap.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     a = ap.parse_args()
     dev = torch.device(a.device)
+    if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    toy_throughput(dev, a.repeats)
-    cache_vs_recompute(dev, a.repeats)
-    if dev.type == "cuda" and not a.skip_full: full_size(dev, a.repeats)
-    elif dev.type != "cuda": print("no GPU: full-size (1.3B, 480x832, 21 latent frames, bf16) figures skipped")
+    want = lambda name: a.only in (None, name)
+    if want("diffusers"): vs_diffusers(dev, max(a.repeats, 21))
+    if want("toy"): toy_throughput(dev, a.repeats)
+    if want("cache"): cache_vs_recompute(dev, a.repeats)
+    if dev.type == "cuda" and not a.skip_full and want("full"): full_size(dev, a.repeats)
+    elif dev.type != "cuda" and want("full"): print("no GPU: full-size (1.3B, 480x832, 21 latent frames, bf16) figures skipped")

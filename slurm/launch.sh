@@ -20,8 +20,16 @@ TECHNIQUE=${1:?usage: launch.sh TECHNIQUE [wan-train arguments]}
 shift
 REPO=${WAN_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 cd "$REPO"
-PYTHON=${PYTHON:-$REPO/.venv/bin/python}
-[[ -x "$PYTHON" ]] || PYTHON=python3
+# The interpreter: $PYTHON when set (a path or a command), else the repository's .venv, else python3 on the PATH.
+# It must find wan_repro and torch (checked without importing them), or every rank would die of "No module named".
+if [[ -z "${PYTHON:-}" ]]; then
+  PYTHON=$REPO/.venv/bin/python
+  [[ -x "$PYTHON" ]] || PYTHON=python3
+fi
+if ! "$PYTHON" -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("wan_repro") and u.find_spec("torch")))' 2>/dev/null; then
+  echo "launch.sh: $PYTHON cannot import wan_repro and torch: set PYTHON to the interpreter of the environment where wan_repro is installed (e.g. PYTHON=\$(which python))" >&2
+  exit 2
+fi
 
 if [[ -n "${SLURM_JOB_ID:-}" ]]; then
   PRESET=${PRESET:-full}

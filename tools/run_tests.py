@@ -1,8 +1,8 @@
-"""The test suite: notebooks and package in sync, then every notebook's tests, then one summary line.
+"""The test suite: notebooks and package in sync, the docs' notebook processing, every notebook's tests, one summary line.
 
-Usage: python tools/run_tests.py [--flags "slow gpu"] [--workers N] [notebook-name-substring ...]
+Usage: python tools/run_tests.py [--flags "slow gpu"] [--workers N] [--no-sync] [--no-docs] [notebook-name-substring ...]
 """
-import argparse, hashlib, os, subprocess, sys, time
+import argparse, hashlib, os, shutil, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -31,6 +31,42 @@ def check_sync():
     return not changed
 
 
+# The docs' notebook processing, one notebook at a time, in a fresh interpreter: nbdev's proc_nbs (the step of
+# nbdev_docs before Quarto renders) runs every notebook's export and import cells and writes _proc/. It is called
+# directly: the nbdev_proc_nbs command first tries to install Quarto and, failing that, pip-installs the package (and a
+# CUDA torch) into whatever Python is first on the PATH.
+PROC_NBS = r"""
+import re, sys, time, traceback
+from nbdev.quarto import proc_nbs
+ok = True
+for name in sys.argv[1:]:
+    others = rf"^[_.]|^(?!{re.escape(name)}$).*[.]ipynb$"     # every other notebook is skipped (other files are copied)
+    t0 = time.time()
+    try: proc_nbs(n_workers=1, skip_file_re=others); print(f"ok   docs {name:<27} {time.time() - t0:7.1f} s", flush=True)
+    except Exception as e:   # one line: the notebook's own error, then the cell nbdev names
+        ok = False
+        text = "".join(traceback.format_exception(e))
+        errors = re.findall(r"^(?:\w+\.)*\w*(?:Error|Exception|Exit|Interrupt): .*$", text, re.M) or text.strip().splitlines()[-1:]
+        cell = next((l.split(": ", 1)[1].rstrip(" :") for l in errors if " in cell " in l), "")
+        print(f"FAIL docs {name}: {errors[0]}" + (f" ({cell})" if cell and cell not in errors[0] else ""), flush=True)
+sys.exit(0 if ok else 1)
+"""
+
+
+def check_docs(threads:int) -> bool:
+    "Run nbdev's proc_nbs on every notebook (from scratch: _proc/ is removed first); True when all pass."
+    shutil.rmtree(ROOT / "_proc", ignore_errors=True)
+    names = sorted(p.name for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith(("_", ".")))
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), "MPLBACKEND": "Agg"}
+    t0 = time.time()
+    with subprocess.Popen([sys.executable, "-c", PROC_NBS, *names], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as p:
+        for line in p.stdout:                      # nbdev's warnings are left out: one line per notebook
+            if line.startswith(("ok   docs", "FAIL docs")): print(line.rstrip(), flush=True)
+    if p.returncode: print(f"FAIL docs: nbdev's proc_nbs failed ({time.time() - t0:.0f} s); nbdev_docs would fail the same way")
+    return p.returncode == 0
+
+
 def run_one(args):
     fn, skip_flags, force_flags, threads = args
     # Parallel notebooks must not oversubscribe the cores: OpenMP threads that wait on each other across
@@ -52,17 +88,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flags", default="", help="space-separated test flags to run (e.g. 'slow gpu')")
     ap.add_argument("--workers", type=int, default=2, help="notebooks run in parallel")
-    ap.add_argument("--no-sync", action="store_true", help="skip the notebook/package sync check")
+    ap.add_argument("--no-sync", action="store_true",
+                    help="skip the whole-repository checks: notebook/package sync and the docs' notebook processing")
+    ap.add_argument("--no-docs", action="store_true", help="skip the docs' notebook processing (nbdev's proc_nbs)")
     ap.add_argument("only", nargs="*", help="run only notebooks whose name contains one of these")
     a = ap.parse_args()
 
     t0 = time.time()
-    sync_ok = True if a.no_sync else check_sync()
+    sync_ok = None if a.no_sync else check_sync()
+    threads = max(1, (os.cpu_count() or 1) // max(1, a.workers))
+    docs_ok = None if a.no_sync or a.no_docs else check_docs(threads)
     from nbdev.config import get_config
     skip = get_config().tst_flags.split()
     nbs = sorted(p for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith("_"))
     if a.only: nbs = [p for p in nbs if any(s in p.name for s in a.only)]
-    threads = max(1, (os.cpu_count() or 1) // max(1, a.workers))
     jobs = [(p, skip, a.flags.split(), threads) for p in nbs]
     results = []
     # One fresh process per notebook: a notebook's IPython shell takes over the worker's __main__ module.
@@ -70,9 +109,10 @@ def main():
         for name, ok, secs in ex.map(run_one, jobs):
             print(f"{'ok  ' if ok else 'FAIL'} {name:<32} {secs:7.1f} s", flush=True)
             results.append(ok)
-    passed = sum(results) + (1 if sync_ok else 0)
-    failed = len(results) - sum(results) + (0 if sync_ok else 1)
-    print(f"(notebooks and the sync check, {time.time() - t0:.0f} s in all)")
+    checks = [c for c in (sync_ok, docs_ok) if c is not None]          # the whole-repository checks that ran
+    passed = sum(results) + sum(checks)
+    failed = len(results) - sum(results) + len(checks) - sum(checks)
+    print(f"({time.time() - t0:.0f} s in all)")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -188,7 +188,7 @@ def _check_inputs(noise, context, guidance, negative_context) -> bool:
 
 def guided_velocity(model:Callable,          # model(x, t, context, y=None, image_context=None) -> v
                     x:Tensor,                # (B, C, F, H, W) current state
-                    sigma:float,             # its noise level
+                    sigma,                   # its noise level: a float, or (B,) one per sample (training)
                     context:Tensor,          # (B, L, D)
                     guidance=1.0,            # w: float or (B,)
                     negative_context:Tensor|None=None,  # (B or 1, L, D)
@@ -198,7 +198,10 @@ def guided_velocity(model:Callable,          # model(x, t, context, y=None, imag
     "The model's velocity at noise level sigma, with CFG done as one forward of 2B rows (skipped when w = 1)."
     use_cfg = _check_inputs(x, context, guidance, negative_context)
     B = x.shape[0]
-    t = torch.full((B,), NUM_TRAIN_TIMESTEPS * float(sigma), device=x.device)   # (B,) in [0, 1000]
+    if torch.is_tensor(sigma) and sigma.ndim:                                # (B,) per-sample levels
+        if sigma.shape != (B,): raise ValueError(f"sigma has shape {tuple(sigma.shape)}; pass a float or one level per sample ({B},)")
+        t = NUM_TRAIN_TIMESTEPS * sigma.float().to(x.device)                 # (B,) in [0, 1000]
+    else: t = torch.full((B,), NUM_TRAIN_TIMESTEPS * float(sigma), device=x.device)
     if int_timesteps: t = t.floor()
     if not use_cfg: return model(x, t, context, y=y, image_context=image_context).to(x.dtype)
     neg = negative_context.expand(B, *negative_context.shape[1:]) if negative_context.shape[0] == 1 else negative_context

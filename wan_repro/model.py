@@ -5,7 +5,8 @@
 # %% ../nbs/00_wan_model.ipynb #657e49b2
 from __future__ import annotations
 
-import dataclasses, importlib.util, json, math, os, re
+import contextlib, dataclasses, importlib.util, json, math, os, re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
 # %% auto #0
-__all__ = ['WAN_PRESETS', 'WEIGHTS_NAME', 'INDEX_NAME', 'WanConfig', 'sinusoidal_embedding', 'rope_angles', 'apply_rope',
-           'attention', 'FP32LayerNorm', 'WanAttention', 'WanSelfAttention', 'WanCrossAttention', 'WanBlock', 'WanHead',
-           'block_causal_frame_mask', 'teacher_forcing_frame_mask', 'frame_mask_to_tokens', 'KVCache', 'WanDiT',
-           'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan', 'config_from_diffusers',
-           'config_from_wan', 'detect_layout', 'weight_files', 'read_weights', 'load_state_dict']
+__all__ = ['WAN_PRESETS', 'WEIGHTS_NAME', 'INDEX_NAME', 'LORA_WEIGHT_NAME', 'WanConfig', 'sinusoidal_embedding', 'rope_angles',
+           'apply_rope', 'attention', 'FP32LayerNorm', 'WanAttention', 'WanSelfAttention', 'WanCrossAttention',
+           'WanBlock', 'WanHead', 'block_causal_frame_mask', 'teacher_forcing_frame_mask', 'frame_mask_to_tokens',
+           'KVCache', 'WanDiT', 'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan',
+           'config_from_diffusers', 'config_from_wan', 'detect_layout', 'weight_files', 'read_weights',
+           'load_state_dict', 'DiffusersWanDiT', 'lora_target_names', 'parse_lora_key', 'read_lora', 'lora_adapters',
+           'load_lora', 'set_lora_scale', 'merge_lora', 'unload_lora']
 
 # %% ../nbs/00_wan_model.ipynb #5967c7f3
 @dataclass
@@ -124,10 +127,10 @@ def apply_rope(x:Tensor,   # (B, L, nh, d) queries or keys
                sin:Tensor  # (L, d/2)
               ) -> Tensor:
     "Rotate channel pairs (2j, 2j+1) by the token's angles; computed in float32."
-    x1, x2 = x.float().unflatten(-1, (-1, 2)).unbind(-1)   # (B, L, nh, d/2) each
-    c, s = cos[None, :, None], sin[None, :, None]
-    # (x1 + i x2) * (cos + i sin)
-    return torch.stack([x1 * c - x2 * s, x1 * s + x2 * c], dim=-1).flatten(-2).type_as(x)
+    # (x_2j + i x_2j+1) * (cos + i sin) as one complex product: the pairs are read in place, where splitting them into
+    # two strided halves and stacking them back cost ~15x more time on the CPU
+    xc = torch.view_as_complex(x.float().contiguous().unflatten(-1, (-1, 2)))     # (B, L, nh, d/2) complex
+    return torch.view_as_real(xc * torch.complex(cos, sin)[None, :, None]).flatten(-2).type_as(x)
 
 # %% ../nbs/00_wan_model.ipynb #07e2f0e2
 _FLASH = None
@@ -384,7 +387,8 @@ class WanDiT(nn.Module):
             raise ValueError(f"the model takes {self.config.in_channels} input channels (x plus y), got {x.shape[1]}"
                              + ("" if y is not None or self.config.in_channels == self.config.out_channels
                                 else ": image-to-video models need y (mask + image latent)"))
-        return self.patch_embedding(x).flatten(2).transpose(1, 2)                # (B, L, dim)
+        # contiguous: left as a transposed view, every add and norm of every block would run on strided memory
+        return self.patch_embedding(x).flatten(2).transpose(1, 2).contiguous()   # (B, L, dim)
 
     def unpatchify(self, out:Tensor, grid:tuple) -> Tensor:
         "(B, L, out*pt*ph*pw) -> (B, out, F, H, W)"
@@ -398,6 +402,11 @@ class WanDiT(nn.Module):
         p = next(self.parameters())
         return KVCache(c.num_layers, batch, (height // ph) * (width // pw), c.num_heads, c.head_dim, max_frames,
                        c.sink_frames, c.window_frames, device or p.device, dtype or p.dtype)
+
+    @property
+    def dtype(self) -> torch.dtype: "The weights' dtype (as diffusers models report it)."; return next(self.parameters()).dtype
+    @property
+    def device(self) -> torch.device: "The weights' device."; return next(self.parameters()).device
 
     # -- forward -------------------------------------------------------------------------------------------------
     def forward(self, x:Tensor,             # (B, C, F, H, W) noisy latents
@@ -625,9 +634,12 @@ def load_state_dict(path) -> tuple[dict, WanConfig, str]:
     "Read a checkpoint directory: (state dict in our names, config, layout found)."
     path = Path(path)
     if not path.is_dir(): raise FileNotFoundError(f"checkpoint directory {path} does not exist")
+    if not (path / "config.json").exists() and (path / "model_index.json").exists() and (path / "transformer" / "config.json").exists():
+        path = path / "transformer"   # a diffusers pipeline folder: its denoiser (Wan2.2's second expert: subfolder="transformer_2")
     if not (path / "config.json").exists():
-        sub = [p.name for p in path.iterdir() if (p / "config.json").exists()]
-        hint = f" It has sub-directories with one: {sub} (a pipeline? pass e.g. {path / sub[0]})." if sub else ""
+        sub = sorted(p.name for p in path.iterdir() if (p / "config.json").exists())
+        pick = "transformer" if "transformer" in sub else sub[0] if sub else None
+        hint = f" It has sub-directories with one: {sub}: pass subfolder={pick!r}." if sub else ""
         raise FileNotFoundError(f"expected {path / 'config.json'} next to the weights.{hint}")
     raw = _read_json(path / "config.json")
     state = read_weights(path)
@@ -657,10 +669,30 @@ def _check_state(model:nn.Module, state:dict, where):
         raise ValueError(f"checkpoint {where}: {len(bad)} tensors have the wrong shape, e.g. {k} is {got} but the "
                          f"config expects {want}; config.json and the weights disagree")
 
+# diffusers' loading options that only make sense for its Hub downloads and loaders
+_HUB_OPTIONS = ("variant", "revision", "cache_dir", "token", "force_download", "proxies", "local_files_only",
+                "use_safetensors", "low_cpu_mem_usage", "device_map", "max_memory", "quantization_config")
+
+def _as_dtype(dtype):
+    "torch.bfloat16, 'bfloat16' or 'torch.bfloat16' -> torch.bfloat16; None or 'auto': keep the stored dtype."
+    if dtype is None or dtype == "auto": return None
+    d = getattr(torch, dtype.removeprefix("torch."), None) if isinstance(dtype, str) else dtype
+    if not isinstance(d, torch.dtype): raise TypeError(f"dtype must be a torch dtype such as torch.bfloat16, got {dtype!r}")
+    return d
+
 @torch.no_grad()
-def _from_pretrained(cls, path, dtype=None, device="cpu", **config_overrides):
-    "Load a Wan DiT from a checkpoint directory in the diffusers or the original Wan layout."
-    state, config, layout = load_state_dict(path)
+def _from_pretrained(cls, path, dtype=None, device="cpu", *, torch_dtype=None, subfolder:str|None=None, **config_overrides):
+    "Load a Wan DiT from a checkpoint directory (diffusers or original Wan layout, or a diffusers pipeline folder)."
+    bad = sorted(set(config_overrides) & set(_HUB_OPTIONS))
+    if bad: raise TypeError(f"{bad[0]}= is a diffusers loading option that WanDiT.from_pretrained does not take: it reads "
+                            f"a local folder (fetch one with huggingface_hub.snapshot_download) and places it with device=")
+    if not Path(path).exists() and re.fullmatch(r"[\w.-]+/[\w.-]+", str(path)):
+        raise FileNotFoundError(f"{path} is not a local folder (a Hub repo id?): WanDiT reads local folders; download it "
+                                f"first, e.g. huggingface_hub.snapshot_download({str(path)!r})")
+    if dtype is not None and torch_dtype is not None and _as_dtype(dtype) != _as_dtype(torch_dtype):
+        raise ValueError(f"dtype={dtype} and torch_dtype={torch_dtype} disagree: pass one (torch_dtype is diffusers' name for dtype)")
+    dtype = _as_dtype(torch_dtype if torch_dtype is not None else dtype)
+    state, config, layout = load_state_dict(Path(path) / subfolder if subfolder else path)
     if config_overrides: config = config.replace(**config_overrides)
     with torch.device("meta"): model = cls(config)
     _check_state(model, state, path)
@@ -675,6 +707,8 @@ def _save_pretrained(self, path, layout:str="diffusers", max_shard_bytes:int=5 *
     if layout not in ("diffusers", "wan"): raise ValueError(f"layout must be 'diffusers' or 'wan', got {layout!r}")
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     rename, config = (diffusers_key, config_to_diffusers) if layout == "diffusers" else (wan_key, config_to_wan)
+    if any(".lora_A." in k for k in self.state_dict()):
+        raise ValueError("the model holds LoRA layers: merge_lora(model) (or unload_lora(model)) before save_pretrained")
     state = {rename(k): v.detach().contiguous().cpu() for k, v in self.state_dict().items()}
     shards, size = [{}], 0
     for k, v in state.items():
@@ -700,3 +734,179 @@ def _save_pretrained(self, path, layout:str="diffusers", max_shard_bytes:int=5 *
 
 WanDiT.from_pretrained = classmethod(_from_pretrained)
 WanDiT.save_pretrained = _save_pretrained
+
+# %% ../nbs/00_wan_model.ipynb #d1e3f5a7
+class DiffusersWanDiT(nn.Module):
+    "A `WanDiT` dressed as diffusers' `WanTransformer3DModel`, to run inside diffusers' Wan pipelines."
+    def __init__(self, model:WanDiT):
+        super().__init__()
+        from diffusers.configuration_utils import FrozenDict
+        self.model = model
+        self.config = FrozenDict(config_to_diffusers(model.config))   # what pipelines read: patch_size, in_channels...
+
+    dtype = property(lambda self: self.model.dtype)
+    device = property(lambda self: self.model.device)
+
+    @contextlib.contextmanager
+    def cache_context(self, name:str, **kwargs):
+        "diffusers wraps each call in this, for its step caches (FirstBlockCache...); WanDiT has none: nothing to do."
+        yield
+
+    def forward(self, hidden_states:Tensor,   # (B, C, F, H, W) latents (I2V: with mask and image latent on channels)
+                timestep:Tensor,              # (B,), or (B, L) one per patch token (Wan2.2 TI2V)
+                encoder_hidden_states:Tensor, # (B, Lt, text_dim)
+                encoder_hidden_states_image:Tensor|None=None, # (B, Li, image_dim) CLIP features (Wan2.1 I2V)
+                return_dict:bool=True, attention_kwargs:dict|None=None):
+        t, (f, h, w) = torch.as_tensor(timestep), self.model._grid(hidden_states)
+        if t.ndim == 2 and t.shape[1] == f * h * w:        # per token -> per frame (B, F), frames are token-major
+            t = t.unflatten(1, (f, h * w))
+            if (t != t[..., :1]).any():
+                raise ValueError("timesteps differ between tokens of one frame: WanDiT takes one timestep per frame")
+            t = t[..., 0].repeat_interleave(self.model.config.patch_size[0], dim=1)
+        kw = dict(attention_kwargs or {})
+        scale = kw.pop("scale", 1.0)
+        if kw: raise ValueError(f"attention_kwargs {sorted(kw)} are not supported by WanDiT: it reads only 'scale' (LoRA strength)")
+        layers = _lora_layers(self.model) if scale != 1.0 else []
+        saved = [dict(m.scaling) for m in layers]
+        for m in layers: m.scale_layer(scale)             # the LoRA strength for this call only, as diffusers does
+        try: v = self.model(hidden_states, t, encoder_hidden_states, image_context=encoder_hidden_states_image)
+        finally:
+            for m, s in zip(layers, saved): m.scaling.update(s)
+        if not return_dict: return (v,)
+        from diffusers.models.modeling_outputs import Transformer2DModelOutput
+        return Transformer2DModelOutput(sample=v)
+
+    def load_lora_adapter(self, state_dict:dict, adapter_name:str|None=None, metadata:dict|None=None, hotswap:bool=False,
+                          **kwargs):
+        "What `pipe.load_lora_weights(path)` calls: `load_lora` into the wrapped WanDiT."
+        if hotswap: raise NotImplementedError("hotswap is not supported: unload_lora(pipe.transformer.model) and load again")
+        load_lora(self.model, state_dict, adapter_name or "default", metadata=metadata)
+
+# %% ../nbs/00_wan_model.ipynb #e6f8a0b2
+LORA_WEIGHT_NAME = "pytorch_lora_weights.safetensors"   # the file diffusers' save_lora_weights writes in a folder
+_LORA_PARTS = {"lora_A.weight": "A", "lora_B.weight": "B", "lora_down.weight": "A", "lora_up.weight": "B", "alpha": "alpha"}
+_LORA_PREFIXES = ("transformer.", "diffusion_model.", "base_model.model.")
+
+def lora_target_names(model:nn.Module) -> dict:
+    "Every name a LoRA file may give a Linear / Conv3d layer of `model` -> our module name."
+    names = {}
+    for name, m in model.named_modules():
+        if not isinstance(m, (nn.Linear, nn.Conv3d)) or ".lora_" in name: continue
+        name = name.removesuffix(".base_layer")            # a layer that already carries a LoRA
+        wan, dif = (rename(name + ".weight").removesuffix(".weight") for rename in (wan_key, diffusers_key))
+        # ours / original Wan (ComfyUI) / diffusers / kohya-musubi ("lora_unet_blocks_0_self_attn_q")
+        names |= {name: name, wan: name, dif: name, "lora_unet_" + wan.replace(".", "_"): name}
+    return names
+
+def parse_lora_key(key:str, targets:dict) -> tuple[str, str]|None:
+    "A LoRA file's key -> (our module name, 'A' | 'B' | 'alpha'), or None when it adapts no layer we know."
+    part = next((p for p in _LORA_PARTS if key.endswith("." + p)), None)
+    if part is None: return None
+    name = key.removesuffix("." + part)
+    name = next((name.removeprefix(p) for p in _LORA_PREFIXES if name.startswith(p)), name)
+    return (targets[name], _LORA_PARTS[part]) if name in targets else None
+
+def _read_lora_file(src) -> tuple[dict, dict]:
+    "(tensors, diffusers' adapter metadata) of a LoRA .safetensors file, or of a folder holding one."
+    path = Path(src)
+    if path.is_dir():
+        found = [path / LORA_WEIGHT_NAME] if (path / LORA_WEIGHT_NAME).is_file() else sorted(path.glob("*.safetensors"))
+        if len(found) != 1:
+            raise FileNotFoundError(f"{path} has no {LORA_WEIGHT_NAME} and {len(found)} other .safetensors files: pass the LoRA file itself")
+        path = found[0]
+    if not path.is_file(): raise FileNotFoundError(f"LoRA file {path} does not exist")
+    sf = _open_safetensors(path)
+    return {k: sf.get_tensor(k) for k in sf.keys()}, json.loads((sf.metadata() or {}).get("lora_adapter_metadata", "{}"))
+
+def _meta_alpha(meta:dict, names:tuple, rank:int) -> float:
+    "A layer's alpha from peft/diffusers metadata: alpha_pattern, else lora_alpha, else the rank (a scaling of 1)."
+    for pattern, alpha in (meta.get("alpha_pattern") or {}).items():
+        if any(re.match(rf"(.*\.)?({pattern})$", n) for n in names): return float(alpha)
+    return float(meta.get("lora_alpha") or rank)
+
+def read_lora(src, model:nn.Module, metadata:dict|None=None, strict:bool=True) -> dict:
+    "A LoRA (file, folder or state dict; any of the three namings) as {our module name: {A, B, alpha}}."
+    state, meta = (src, {}) if isinstance(src, dict) else _read_lora_file(src)
+    meta = {k.removeprefix("transformer."): v for k, v in (metadata or meta).items()}
+    if meta.get("use_dora"): raise NotImplementedError("this is a DoRA adapter (use_dora): only plain LoRA is supported")
+    targets, found, unknown = lora_target_names(model), {}, []
+    for key, v in state.items():
+        hit = parse_lora_key(key, targets)
+        if hit: found.setdefault(hit[0], {})[hit[1]] = v
+        else: unknown.append(key)
+    if unknown and strict:
+        raise ValueError(f"{len(unknown)} of the LoRA's {len(state)} tensors adapt no Linear/Conv3d layer of this model, "
+                         f"e.g. {unknown[:3]}: wrong model, or pass strict=False to skip them")
+    if not found: raise ValueError(f"no LoRA tensor in it adapts this model (first keys: {sorted(state)[:3]})")
+    for name, ab in found.items():
+        if "A" not in ab or "B" not in ab:
+            raise ValueError(f"the LoRA of {name} lacks its {'lora_B/lora_up' if 'A' in ab else 'lora_A/lora_down'} half")
+        r = ab["A"].shape[0]
+        if ab["B"].shape[1] != r: raise ValueError(f"the LoRA of {name} has rank {r} in A but {ab['B'].shape[1]} in B")
+        m = model.get_submodule(name); w = getattr(m, "base_layer", m).weight   # (out, in, ...)
+        if (ab["B"].shape[0], ab["A"].shape[1]) != tuple(w.shape[:2]):
+            raise ValueError(f"the LoRA of {name} is for a {ab['B'].shape[0]}x{ab['A'].shape[1]} layer but the model's is "
+                             f"{w.shape[0]}x{w.shape[1]}: a LoRA made for another model size")
+        dif = diffusers_key(name + ".weight").removesuffix(".weight")
+        ab["alpha"] = float(ab["alpha"]) if "alpha" in ab else _meta_alpha(meta, (name, dif), r)
+        if meta.get("use_rslora"): ab["alpha"] *= math.sqrt(r)   # rsLoRA scales by alpha / sqrt(r)
+    return found
+
+# %% ../nbs/00_wan_model.ipynb #b1c3d5e7
+def _lora_layers(model:nn.Module) -> list:
+    "peft's LoRA layers in `model` (they wrap the original Linear / Conv3d as `base_layer`)."
+    return [m for m in model.modules() if hasattr(m, "lora_A") and hasattr(m, "set_scale")]
+
+def lora_adapters(model:nn.Module) -> list[str]:
+    "Names of the LoRAs loaded into `model`."
+    return sorted({n for m in _lora_layers(model) for n in m.lora_A})
+
+def load_lora(model:nn.Module, src, # a LoRA .safetensors file, a folder with one, or a state dict
+              adapter_name:str="default", scale:float=1.0, metadata:dict|None=None, strict:bool=True) -> nn.Module:
+    "Add a LoRA to `model` in place (with peft), at strength `scale`; other loaded LoRAs keep acting."
+    from peft import LoraConfig, inject_adapter_in_model, set_peft_model_state_dict
+    if adapter_name in lora_adapters(model):
+        raise ValueError(f"a LoRA named {adapter_name!r} is already loaded: pass another adapter_name, or unload_lora(model) first")
+    found = read_lora(src, model, metadata, strict)
+    rank, alpha = ({n: ab["A"].shape[0] for n, ab in found.items()}, {n: ab["alpha"] for n, ab in found.items()})
+    r, a = (Counter(d.values()).most_common(1)[0][0] for d in (rank, alpha))
+    config = LoraConfig(r=r, lora_alpha=a, target_modules=sorted(found),
+                        rank_pattern={re.escape(n): k for n, k in rank.items() if k != r},   # exact names, as regexes
+                        alpha_pattern={re.escape(n): k for n, k in alpha.items() if k != a})
+    if not hasattr(model, "_lora_requires_grad"):   # peft freezes the base weights: remember them for _remove_lora
+        model._lora_requires_grad = {n: p.requires_grad for n, p in model.named_parameters()}
+    configs = model.__dict__.pop("peft_config", {})          # peft keeps one config per adapter on the model
+    inject_adapter_in_model(config, model, adapter_name)
+    model.peft_config = {**configs, **model.peft_config}
+    set_peft_model_state_dict(model, {f"{n}.lora_{p}.weight": ab[p] for n, ab in found.items() for p in "AB"}, adapter_name)
+    for m in _lora_layers(model): m.set_adapter(lora_adapters(model))   # peft would leave only the newest active
+    set_lora_scale(model, scale, adapter_name)
+    return model
+
+def set_lora_scale(model:nn.Module, scale:float, adapter_name:str|None=None):
+    "Strength s of a loaded LoRA (all of them by default): W + s (alpha / r) B A."
+    names = lora_adapters(model)
+    if not names: raise ValueError("no LoRA is loaded: load_lora(model, path) first")
+    if adapter_name is not None and adapter_name not in names: raise ValueError(f"no LoRA named {adapter_name!r}; loaded: {names}")
+    for m in _lora_layers(model):
+        for n in ([adapter_name] if adapter_name else names): m.set_scale(n, scale)
+
+def _remove_lora(model:nn.Module, merge:bool) -> nn.Module:
+    if not lora_adapters(model): raise ValueError("no LoRA is loaded: nothing to merge or unload")
+    lora = {id(m) for m in _lora_layers(model)}
+    for name, m in [(n, m) for n, m in model.named_modules() if id(m) in lora]:
+        if merge: m.merge()                                   # W += s (alpha / r) B A, for every active LoRA
+        parent, _, child = name.rpartition(".")
+        setattr(model.get_submodule(parent), child, m.get_base_layer())
+    model.__dict__.pop("peft_config", None)
+    trainable = model.__dict__.pop("_lora_requires_grad", {})
+    for n, p in model.named_parameters(): p.requires_grad_(trainable.get(n, p.requires_grad))
+    return model
+
+def merge_lora(model:nn.Module) -> nn.Module:
+    "Fold every loaded LoRA, at its strength, into the weights; the model is a plain one again."
+    return _remove_lora(model, merge=True)
+
+def unload_lora(model:nn.Module) -> nn.Module:
+    "Remove every loaded LoRA without merging it: the model is as before `load_lora`."
+    return _remove_lora(model, merge=False)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #39d079f7
 from __future__ import annotations
-import argparse, ast, contextlib, copy, csv, difflib, importlib, json, math, os, random, shutil, signal, subprocess, sys, threading, time, warnings
+import argparse, ast, contextlib, copy, csv, difflib, importlib, importlib.util, json, math, os, random, shutil, signal, subprocess, sys, threading, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,13 +19,14 @@ from fastcore.basics import patch
 from . import flow
 
 # %% auto #0
-__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'Config', 'parse_value', 'parse_sets',
-           'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique',
-           'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream', 'SyntheticLatents',
-           'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError',
-           'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock',
-           'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer', 'NonFiniteError', 'read_checkpoint',
-           'latent_data', 'read_log', 'plot_log', 'sample_flow', 'generate', 'main']
+__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'EXPORT_LAYOUTS', 'Config', 'parse_value',
+           'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register',
+           'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream',
+           'SyntheticLatents', 'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda',
+           'RunInUseError', 'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints',
+           'RunLock', 'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer', 'NonFiniteError',
+           'tensorboard_available', 'read_checkpoint', 'latent_data', 'read_log', 'read_tensorboard', 'plot_log',
+           'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate', 'main', 'export_run']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -49,6 +50,7 @@ COMMON = dict(
     keep_last=2,             # checkpoints kept on disk
     log_every=1,             # CSV log row every this many steps
     requeue=True,            # inside SLURM, requeue the job after a preemption checkpoint
+    tensorboard=True,        # also write the logged values as TensorBoard events to out/tb/<run id>/ (if installed)
 )
 
 class Config(dict):
@@ -121,7 +123,7 @@ def check_config(cfg:Config, world:int=1):
          f"change batch_size or grad_accum")
 
 # %% ../nbs/04_training.ipynb #a8b4c5d6
-FREE_TO_CHANGE = ("steps", "ckpt_every", "log_every", "keep_last", "requeue")   # never change what is trained
+FREE_TO_CHANGE = ("steps", "ckpt_every", "log_every", "keep_last", "requeue", "tensorboard")   # never change what is trained
 
 def check_unchanged(old:dict,        # the settings recorded in the checkpoint
                     new:dict,        # the settings of this run
@@ -208,6 +210,7 @@ class Technique:
     presets: dict = field(default_factory=lambda: {"toy": {}, "full": {}})
     schedule: Callable | None = None               # (step, cfg) -> groups to update at this step; None: all, every step
     sample: Callable | None = None                 # (trainer, out, num, seed, **opts) -> dict; None: sample_flow
+                                                   # (opts may hold `prompts`: a hook that uses them returns them as 'prompts')
     doc: str = ""
     module: str = ""                               # the module that registers it (set by register)
 
@@ -808,9 +811,21 @@ def train_step(self:Trainer) -> dict:
     return logs
 
 # %% ../nbs/04_training.ipynb #tr3code
+def tensorboard_available() -> bool:
+    "Whether the tensorboard package is installed (found without importing it)."
+    return importlib.util.find_spec("tensorboard") is not None
+
+@patch
+def _open_tensorboard(self:Trainer):
+    "Rank 0's TensorBoard writer on out/tb/<run id>/; None on other ranks, with tensorboard=False or not installed."
+    if self.rank != 0 or not self.cfg.get("tensorboard", True) or not tensorboard_available(): return None
+    from torch.utils.tensorboard import SummaryWriter
+    # the steps after the checkpoint this process resumed from are logged again: hide what was logged past it
+    return SummaryWriter(str(self.out / "tb" / self.run_id), purge_step=self.step + 1 if self.step else None)
+
 @patch
 def _log(self:Trainer, pending:dict):
-    "Append the latest values of every group updated since the last log ({group: (step, values)}) to log.csv."
+    "Append the latest values of every group updated since the last log ({group: (step, values)}) to log.csv and TensorBoard."
     rows = []
     for g, (step, vals) in pending.items():
         for k, v in vals.items():
@@ -827,6 +842,9 @@ def _log(self:Trainer, pending:dict):
         w = csv.writer(f)
         if new: w.writerow(["step", "group", "name", "value"])
         w.writerows(rows)
+    tb = getattr(self, "_tb", None)                    # open while run() runs
+    if tb is not None:
+        for step, g, k, v in rows: tb.add_scalar(f"{g}/{k}", v, step)
     return rows
 
 # %% ../nbs/04_training.ipynb #tr4code
@@ -837,11 +855,12 @@ def run(self:Trainer, until:int|None=None) -> dict:
     cfg = self.cfg
     until = cfg.steps if until is None else min(until, cfg.steps)
     self._claim()                                      # the lock is held until the loop ends
-    self._in_run = True
+    self._in_run, self._tb = True, None
     pre = Preemption(self.out, self.rank, self.world, self.device, cfg.requeue)
     bar = tqdm(total=until, initial=self.step, disable=not self.progress or self.rank != 0, desc=self.tech.name)
     preempted, t0, start, pending = False, time.perf_counter(), self.step, {}
     try:
+        self._tb = self._open_tensorboard()
         with pre:
             while self.step < until:
                 t = time.perf_counter()
@@ -859,6 +878,7 @@ def run(self:Trainer, until:int|None=None) -> dict:
             if self.last_saved != self.step: self.save()
     finally:
         bar.close()
+        if self._tb is not None: self._tb.close(); self._tb = None
         self.lock.release(); self._in_run = False
     if preempted: pre.finish()
     secs = time.perf_counter() - t0
@@ -917,6 +937,23 @@ def read_log(out:str|Path) -> dict:
             s[0].append(int(row["step"])); s[1].append(float(row["value"]))
     return {k: (np.array(a), np.array(b)) for k, (a, b) in series.items()}
 
+def read_tensorboard(out:str|Path, run:str|None=None) -> dict:
+    "A run's TensorBoard scalars (default: the current run of `out`) in read_log's form: {(group, name): (steps, values)}."
+    import logging
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    path = Path(out) / "tb" / (run or run_info(out)["run"])
+    if not path.is_dir(): raise FileNotFoundError(f"{path} not found: the run wrote no TensorBoard events (tensorboard=False, or not installed)")
+    events = EventAccumulator(str(path), size_guidance={"scalars": 0})     # 0: keep every point
+    tb_log = logging.getLogger("tensorboard"); level = tb_log.level
+    tb_log.setLevel(logging.ERROR)                                         # a resumed run's purge is expected, not news
+    try: events.Reload()
+    finally: tb_log.setLevel(level)
+    series = {}
+    for tag in events.Tags()["scalars"]:
+        points = events.Scalars(tag)
+        series[tuple(tag.split("/", 1))] = (np.array([p.step for p in points]), np.array([p.value for p in points]))
+    return series
+
 def plot_log(out:str|Path, names:tuple=("loss",), ax=None, smooth:int=1):
     "Plot each group's `names` series of a run's log (moving average over `smooth` points)."
     import matplotlib.pyplot as plt
@@ -929,39 +966,103 @@ def plot_log(out:str|Path, names:tuple=("loss",), ax=None, smooth:int=1):
     return ax
 
 # %% ../nbs/04_training.ipynb #9c2513cf
-def sample_flow(tr:Trainer,         # a trainer holding a trained (or resumed) run
+def encode_prompts(dataset,            # the run's data set (trainer.stream.dataset)
+                   prompts:list,       # B prompts
+                   text_encoder=None,  # a UMT5 directory or a loaded components.TextEncoder (default: the cache's own)
+                  ) -> tuple:          # (context (B, L, D), null context (1, L, D) or None)
+    "Encode prompts as `dataset` encoded its captions: its own `context(caption)` (the Shapes world), else UMT5."
+    if callable(getattr(dataset, "context", None)):
+        null = getattr(dataset, "null_context", None)
+        return torch.stack([dataset.context(p) for p in prompts]), None if null is None else null[None]
+    cached = getattr(dataset, "index", {}).get("sources", {}).get("text_encoder")   # a wan-preprocess cache
+    te = text_encoder or cached
+    if te is None:
+        raise ValueError(f"cannot encode prompts: this run's data ({type(dataset).__name__}) have no text encoder; pass a "
+                         f"UMT5 directory (--text-encoder DIR), or sample without prompts (the training samples' text)")
+    if isinstance(te, (str, Path)):
+        if not Path(te).exists():
+            raise FileNotFoundError(f"the text encoder {te} (the one the latents were cached with) is not on this machine; "
+                                    f"pass its local copy with --text-encoder DIR")
+        from wan_repro.components import load_text_encoder
+        te = load_text_encoder(te, dtype=torch.float32)
+    kw = {"max_length": dataset.text_len} if hasattr(dataset, "text_len") else {}
+    return te(list(prompts), **kw)[0].float(), te([""], **kw)[0].float()
+
+def read_prompts(path:str|Path) -> list:
+    "Prompts from a text file, one per line (blank lines are skipped); '-' reads standard input."
+    if str(path) == "-": text = sys.stdin.read()
+    elif Path(path).is_file(): text = Path(path).read_text(encoding="utf-8")
+    else: raise FileNotFoundError(f"prompt file {path} not found (one prompt per line)")
+    prompts = [line.strip() for line in text.splitlines() if line.strip()]
+    if not prompts: raise ValueError(f"prompt file {path} holds no prompts (one per line)")
+    return prompts
+
+# %% ../nbs/04_training.ipynb #70f48952
+def sample_flow(tr:Trainer,              # a trainer holding a trained (or resumed) run
                 out:str|Path|None=None,  # a .pt file for {'latents', 'captions'}, if given
-                num:int=4,               # samples, conditioned on the first `num` training samples' text
+                num:int=4,               # samples
                 seed:int=0,              # noise seeds seed, seed+1, ...
                 steps:int=20,            # Euler steps
                 guidance:float=1.0,      # CFG scale (needs the data's null_context when != 1)
                 ema:bool=True,           # with the EMA weights when the run kept them
+                prompts:list|None=None,  # condition on these (repeated to fill num), not on the training samples' text
+                text_encoder=None,       # for prompts on a latent cache: a UMT5 directory (see encode_prompts)
+                model:nn.Module|None=None, # the flow model to integrate (default: the generator); a hook's own wrapper of it
                 **_) -> dict:
-    "The default `sample` hook: Euler on the `generator` flow model; {'latents' (num, C, F, H, W), 'batch', 'files'}."
-    from wan_repro import flow
-    model = tr.model("generator", ema=ema and tr.parts.name_of("generator") in tr.emas).eval()
-    batch = collate([tr.stream.dataset[i % len(tr.stream.dataset)] for i in range(num)])
+    "The default `sample` hook: Euler on the `generator` flow model; {'latents' (num, C, F, H, W), 'batch', 'prompts', 'files'}."
+    model = (model if model is not None else tr.model("generator", ema=ema and tr.parts.name_of("generator") in tr.emas)).eval()
+    ds = tr.stream.dataset
+    batch = collate([ds[i % len(ds)] for i in range(num)])     # the first training samples: shape, text, first frames
+    if prompts:
+        if "y" in batch:
+            raise ValueError("prompts for an image-to-video run need first frames too, which generate does not take yet; "
+                             "sample without prompts (the training clips' first frames and captions)")
+        batch["caption"] = [prompts[i % len(prompts)] for i in range(num)]
+        batch["context"], null = encode_prompts(ds, batch["caption"], text_encoder)
+        if null is not None: batch["null_context"] = null
     null = batch["null_context"][:1].float().to(tr.device) if "null_context" in batch else None
+    y = batch["y"].float().to(tr.device) if "y" in batch else None
     noise = flow.make_noise(tuple(batch["latents"].shape), seed, device=tr.device)
     with torch.no_grad():
-        lat = flow.sample_euler(model, noise, batch["context"].float().to(tr.device), num_steps=steps,
+        lat = flow.sample_euler(model, noise, batch["context"].float().to(tr.device), num_steps=steps, y=y,
                                 shift=tr.cfg.get("shift", 5.0), guidance=guidance, negative_context=null, progress=False)
     if out: torch.save({"latents": lat.cpu(), "captions": batch.get("caption")}, out)
-    return {"latents": lat, "batch": batch, "files": [Path(out)] if out else []}
+    return {"latents": lat, "batch": batch, "prompts": batch.get("caption"), "files": [Path(out)] if out else []}
 
-def generate(run:str|Path,            # a run directory written by wan-train (its current run's latest checkpoint)
-             out:str|Path|None=None,  # where the technique's hook writes (e.g. a .pt, and an .mp4 beside it)
-             num:int=4, seed:int=0,
-             device:str="cpu",
-             **opts) -> dict:         # the hook's options, e.g. steps, guidance, ema
-    "Sample a trained run through its technique's `sample` hook (default: `sample_flow`); returns the hook's dict."
+def open_run(run:str|Path, device:str="cpu") -> Trainer:
+    "A Trainer on the latest checkpoint of the current run in `run`, rebuilt to sample, export or inspect it (it only reads)."
     ckpts = list_checkpoints(run)
-    if not ckpts: raise FileNotFoundError(f"no finished checkpoint of the current run in {Path(run) / 'checkpoints'}; train first")
+    if not ckpts:
+        raise FileNotFoundError(f"no finished checkpoint of the current run in {Path(run) / 'checkpoints'}; train first "
+                                f"(wan-train <technique> --out {run})")
     meta = verify_checkpoint(ckpts[-1])
     tech = get_technique(meta["technique"], meta.get("module"))
-    cfg = make_config(tech, next(iter(tech.presets)), meta["cfg"])
-    tr = Trainer(tech, cfg, run, progress=False, device=device)    # reads only: nothing is written into run
-    return (tech.sample or sample_flow)(tr, out, num, seed, **opts)
+    return Trainer(tech, make_config(tech, next(iter(tech.presets)), meta["cfg"]), run, progress=False, device=device)
+
+def generate(run:str|Path,               # a run directory written by wan-train (its current run's latest checkpoint)
+             out:str|Path|None=None,     # where the hook writes (a .pt, and e.g. an .mp4 beside it; a folder: folder/samples.pt)
+             num:int|None=None,          # samples (default: one per prompt, else 4)
+             seed:int=0,
+             device:str="cpu",
+             prompts:list|str|None=None, # text to condition on instead of the first training samples' (repeated to fill num)
+             **opts) -> dict:            # the hook's options, e.g. steps, guidance, ema
+    "Sample a trained run through its technique's `sample` hook (default: `sample_flow`); returns the hook's dict."
+    prompts = [prompts] if isinstance(prompts, str) else list(prompts or [])
+    num = num if num is not None else len(prompts) or 4
+    if num < 1: raise ValueError(f"num must be >= 1, got {num}")
+    tr = open_run(run, device)
+    if prompts:
+        item = tr.stream.dataset[0]
+        if "context" not in item and "caption" not in item:
+            raise ValueError(f"technique {tr.tech.name!r} samples without text (its data have no captions): drop the prompts")
+        opts["prompts"] = prompts
+    if out:
+        if str(out).endswith(("/", os.sep)) or Path(out).is_dir(): out = Path(out) / "samples.pt"
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    res = (tr.tech.sample or sample_flow)(tr, out, num, seed, **opts)
+    if prompts and res.get("prompts") is None:
+        raise ValueError(f"the sample hook of technique {tr.tech.name!r} ignored the prompts (it returned no 'prompts')")
+    return res
 
 # %% ../nbs/04_training.ipynb #cli1code
 def _list(out=sys.stdout):
@@ -971,21 +1072,56 @@ def _list(out=sys.stdout):
               + ", ".join(f"{k}={v!r}" for k, v in t.defaults.items()), file=out)
     print("common settings: " + ", ".join(f"{k}={v!r}" for k, v in COMMON.items()), file=out)
 
+def _fail(e, code:int=2):
+    "Exit with one line `wan-train: error: ...` (status 2: the command or its settings are wrong)."
+    print(f"wan-train: error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr, flush=True); sys.exit(code)
+
+def _generate_parser() -> argparse.ArgumentParser:
+    "The parser of `wan-train generate ...`."
+    ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample a trained run through its technique's "
+                                 "sample hook and name the files written.")
+    ap.add_argument("--run", required=True, metavar="DIR", help="a run directory written by wan-train (its current run's latest checkpoint)")
+    ap.add_argument("--out", required=True, metavar="FILE.pt", help="the samples' .pt file, its folder created (a hook may "
+                    "write more beside it, e.g. an .mp4); an existing folder or one ending in / gets samples.pt")
+    ap.add_argument("--prompt", dest="prompts", nargs="+", action="extend", default=[], metavar="TEXT",
+                    help="one or more prompts (quote each) replacing the training samples' captions; may repeat")
+    ap.add_argument("--prompts", dest="prompt_file", default=None, metavar="FILE",
+                    help="a text file of prompts, one per line (- reads standard input), after those of --prompt")
+    ap.add_argument("--num", type=int, default=None, help="samples to draw; prompts repeat to fill it (default: one per prompt, else 4)")
+    ap.add_argument("--steps", type=int, default=20, help="sampler steps (default 20)")
+    ap.add_argument("--seed", type=int, default=0, help="noise seed of the first sample; sample i uses seed + i (default 0)")
+    ap.add_argument("--guidance", type=float, default=1.0, help="classifier-free guidance scale (default 1: no guidance)")
+    ap.add_argument("--no-ema", action="store_true", help="sample the trained weights, not their EMA")
+    ap.add_argument("--text-encoder", default=None, metavar="DIR",
+                    help="a UMT5 directory to encode prompts with when the run trained on a latent cache (default: the cache's)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    return ap
+
 def _generate_main(argv:list):
     "`wan-train generate ...`: sample a trained run through its technique's hook and name the files written."
-    ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample a trained run through its technique's sample hook.")
-    ap.add_argument("--run", required=True); ap.add_argument("--num", type=int, default=4)
-    ap.add_argument("--steps", type=int, default=20); ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--guidance", type=float, default=1.0); ap.add_argument("--no-ema", action="store_true")
-    ap.add_argument("--out", required=True, help="a .pt file for the samples (the hook may write more beside it, e.g. an .mp4)")
-    a = ap.parse_args(argv)
-    res = generate(a.run, a.out, a.num, a.seed, steps=a.steps, guidance=a.guidance, ema=not a.no_ema)
+    a = _generate_parser().parse_args(argv)
+    try:
+        prompts = a.prompts + (read_prompts(a.prompt_file) if a.prompt_file else [])
+        if a.num is not None and a.num < 1: raise ValueError(f"--num must be >= 1, got {a.num}")
+        if a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
+        opts = dict(steps=a.steps, guidance=a.guidance, ema=not a.no_ema)
+        if a.text_encoder: opts["text_encoder"] = a.text_encoder
+        res = generate(a.run, a.out, a.num, a.seed, a.device, prompts=prompts or None, **opts)
+    except (ValueError, KeyError, OSError, CorruptCheckpointError) as e: _fail(e)
     for f in res.get("files", []): print(f"wan-train: wrote {f}")
+
+_COMMANDS = """commands:
+  wan-train <technique> ...          train a technique, or resume its run (this help)
+  wan-train list                     the techniques, their presets and settings
+  wan-train generate --run DIR ...   sample a trained run (wan-train generate --help)
+  wan-train export --run DIR ...     a run's weights for diffusers or the original Wan code (wan-train export --help)
+  wan-train preprocess ...           videos -> cached latents (wan-train preprocess --help)"""
 
 def _train_parser() -> argparse.ArgumentParser:
     "The parser of `wan-train <technique> ...`."
-    ap = argparse.ArgumentParser(prog="wan-train", description="Train a wan_repro technique, alone or under torchrun.")
-    ap.add_argument("technique", help="a registered technique, 'list', 'preprocess' or 'generate'")
+    ap = argparse.ArgumentParser(prog="wan-train", description="Train a wan_repro technique, alone or under torchrun.",
+                                 epilog=_COMMANDS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("technique", help="a registered technique (see wan-train list), or one of the commands below")
     ap.add_argument("--preset", default="toy", help="toy (CPU) or full (the published recipe)")
     ap.add_argument("--set", dest="sets", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                     help="override settings, e.g. --set lr=1e-5 grad_accum=4")
@@ -996,7 +1132,7 @@ def _train_parser() -> argparse.ArgumentParser:
     ap.add_argument("--print-config", action="store_true", help="print the settings and exit")
     ap.add_argument("--allow-change", default="", metavar="KEY[,KEY]",
                     help=f"settings that may differ from the resumed checkpoint's (always free: {', '.join(FREE_TO_CHANGE)})")
-    ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--no-progress", action="store_true", help="no progress bar (logs still go to log.csv and tb/)")
     return ap
 
 # %% ../nbs/04_training.ipynb #cli2code
@@ -1007,10 +1143,9 @@ def main(argv:list|None=None):
         from wan_repro.components import preprocess_cli
         return preprocess_cli(argv[1:])
     if argv[:1] == ["generate"]: return _generate_main(argv[1:])
+    if argv[:1] == ["export"]: return _export_main(argv[1:])
     a = _train_parser().parse_args(argv)
     if a.technique == "list": return _list()
-    def fail(e, code=2):
-        print(f"wan-train: error: {e}", file=sys.stderr, flush=True); sys.exit(code)
     try:   # every settings error before a model is built: one line, status 2
         tech = get_technique(a.technique)
         cfg = make_config(tech, a.preset, parse_sets(a.sets, tech.settings()))
@@ -1020,17 +1155,63 @@ def main(argv:list|None=None):
         if a.until is not None and a.until < 0: raise ValueError(f"--until must be >= 0, got {a.until}")
         out = a.out or f"runs/{tech.name}-{a.preset}"
         if int(os.environ.get("RANK", "0")) == 0: RunLock(out).check()
-    except (ValueError, RunInUseError) as e: fail(e)
+    except (ValueError, RunInUseError) as e: _fail(e)
     if a.print_config: print(json.dumps(cfg, indent=1, default=str)); return
+    if int(os.environ.get("RANK", "0")) == 0:
+        tb = ", tb/ (TensorBoard)" if cfg.tensorboard and tensorboard_available() else ""
+        print(f"wan-train: {tech.name} ({a.preset}) in {Path(out).resolve()}: log.csv{tb}, checkpoints/", flush=True)
     try: tr = Trainer(tech, cfg, out, resume=a.resume, device=a.device, progress=not a.no_progress, allow_change=allow)
-    except (ValueError, FileNotFoundError, CorruptCheckpointError) as e: fail(e)
+    except (ValueError, FileNotFoundError, CorruptCheckpointError) as e: _fail(e)
     if tr.rank == 0 and tr.resumed_from: print(f"wan-train: resumed from {tr.resumed_from} at step {tr.step}", flush=True)
     try: res = tr.run(until=a.until)
-    except RunInUseError as e: fail(e)
-    except NonFiniteError as e: fail(e, 1)
+    except RunInUseError as e: _fail(e)
+    except NonFiniteError as e: _fail(e, 1)
     if tr.rank == 0: print("wan-train: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}), flush=True)
     if dist.is_initialized(): dist.destroy_process_group()
 
 if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py":   # python -m wan_repro.train / torchrun
     # run the package's copy of this module, so techniques registered by other modules share its registry
     importlib.import_module("wan_repro.train").main()
+
+# %% ../nbs/04_training.ipynb #e559af96
+EXPORT_LAYOUTS = {"diffusers": "diffusers", "original": "wan"}   # --layout -> the name WanDiT.save_pretrained uses
+
+def export_run(run:str|Path,            # a run directory written by wan-train (its current run's latest checkpoint)
+           out:str|Path,            # the checkpoint directory to write (created; an earlier export there is replaced)
+           raw:bool=False,          # the trained weights instead of their EMA
+           layout:str="diffusers",  # diffusers | original
+           model:str|None=None,     # a role or model name (default: the generator)
+          ) -> dict:
+    "Write a run's WanDiT with its EMA (or raw) weights in the diffusers or the original Wan layout; returns what it wrote."
+    from wan_repro.model import WanDiT
+    if layout not in EXPORT_LAYOUTS: raise ValueError(f"layout must be one of {', '.join(EXPORT_LAYOUTS)}, got {layout!r}")
+    tr = open_run(run)
+    name = model or ("generator" if tr.parts.has("generator") else next(iter(tr.parts.lrs)))
+    if name not in tr.parts.models: name = tr.parts.name_of(name)
+    if not isinstance(tr.parts.models[name], WanDiT):
+        raise ValueError(f"{run}: model {name!r} of technique {tr.tech.name!r} is a {type(tr.parts.models[name]).__name__}, "
+                         f"not a WanDiT; only WanDiT models export to the diffusers and original Wan layouts")
+    if not raw and name not in tr.emas:
+        raise ValueError(f"{run}: model {name!r} kept no EMA (ema_decay={tr.cfg.ema_decay}); export its trained weights with --raw")
+    tr.model(name, ema=not raw).save_pretrained(out, layout=EXPORT_LAYOUTS[layout])
+    return {"path": Path(out), "layout": layout, "weights": "raw" if raw else "EMA", "model": name, "step": tr.step}
+
+def _export_parser() -> argparse.ArgumentParser:
+    "The parser of `wan-train export ...`."
+    ap = argparse.ArgumentParser(prog="wan-train export", description="Write a trained run's WanDiT as a checkpoint "
+                                 "directory for diffusers' WanTransformer3DModel.from_pretrained, WanDiT.from_pretrained "
+                                 "or (--layout original) the original Wan code.")
+    ap.add_argument("--run", required=True, metavar="DIR", help="a run directory written by wan-train (its current run's latest checkpoint)")
+    ap.add_argument("--out", required=True, metavar="DIR", help="the directory for config.json and the safetensors weights (created)")
+    ap.add_argument("--raw", action="store_true", help="export the trained weights, not their EMA")
+    ap.add_argument("--layout", choices=tuple(EXPORT_LAYOUTS), default="diffusers",
+                    help="the key names and config.json of diffusers (default) or of the original Wan code")
+    ap.add_argument("--model", default=None, metavar="ROLE", help="the role or model name to export (default: the generator)")
+    return ap
+
+def _export_main(argv:list):
+    "`wan-train export ...`: write a run's model for diffusers or the original Wan code, and say where."
+    a = _export_parser().parse_args(argv)
+    try: res = export_run(a.run, a.out, raw=a.raw, layout=a.layout, model=a.model)
+    except (ValueError, KeyError, OSError, CorruptCheckpointError) as e: _fail(e)
+    print(f"wan-train: wrote {res['path']} ({res['layout']} layout: {res['weights']} weights of {res['model']!r} at step {res['step']})")
