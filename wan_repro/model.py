@@ -17,13 +17,14 @@ from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
 # %% auto #0
-__all__ = ['WAN_PRESETS', 'WEIGHTS_NAME', 'INDEX_NAME', 'LORA_WEIGHT_NAME', 'WanConfig', 'sinusoidal_embedding', 'rope_angles',
-           'apply_rope', 'attention', 'FP32LayerNorm', 'WanAttention', 'WanSelfAttention', 'WanCrossAttention',
-           'WanBlock', 'WanHead', 'block_causal_frame_mask', 'teacher_forcing_frame_mask', 'frame_mask_to_tokens',
-           'KVCache', 'WanDiT', 'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan',
-           'config_from_diffusers', 'config_from_wan', 'detect_layout', 'weight_files', 'read_weights',
-           'load_state_dict', 'DiffusersWanDiT', 'lora_target_names', 'parse_lora_key', 'read_lora', 'lora_adapters',
-           'load_lora', 'set_lora_scale', 'merge_lora', 'unload_lora']
+__all__ = ['WAN_PRESETS', 'GUIDANCE_FREQ_DIM', 'WEIGHTS_NAME', 'INDEX_NAME', 'LORA_WEIGHT_NAME', 'WanConfig',
+           'sinusoidal_embedding', 'rope_angles', 'apply_rope', 'attention', 'FP32LayerNorm', 'WanAttention',
+           'WanSelfAttention', 'WanCrossAttention', 'WanBlock', 'WanHead', 'block_causal_frame_mask',
+           'teacher_forcing_frame_mask', 'frame_mask_to_tokens', 'KVCache', 'new_guidance_embedding', 'WanDiT',
+           'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan', 'config_from_diffusers',
+           'config_from_wan', 'detect_layout', 'weight_files', 'read_weights', 'load_state_dict', 'DiffusersWanDiT',
+           'lora_target_names', 'parse_lora_key', 'read_lora', 'lora_adapters', 'load_lora', 'set_lora_scale',
+           'merge_lora', 'unload_lora']
 
 # %% ../nbs/00_wan_model.ipynb #5967c7f3
 @dataclass
@@ -328,6 +329,14 @@ class KVCache:
     def reset(self): self.global_end = self.local_end = 0
 
 # %% ../nbs/00_wan_model.ipynb #394bee68
+GUIDANCE_FREQ_DIM = 256   # the guidance scale's sinusoid is 256 wide (REFERENCE §3), whatever the model's freq_dim
+
+def new_guidance_embedding(c:WanConfig) -> nn.Sequential:
+    "A CFG-distilled student's guidance embedding, sinusoid(1000 w) -> Linear-SiLU-Linear, initialised small (N(0, 1e-2))."
+    m = nn.Sequential(nn.Linear(GUIDANCE_FREQ_DIM, c.dim), nn.SiLU(), nn.Linear(c.dim, c.dim))
+    for lin in m[0::2]: nn.init.normal_(lin.weight, std=1e-2); nn.init.zeros_(lin.bias)   # small, not zero: w acts at once
+    return m
+
 class WanDiT(nn.Module):
     "The Wan2.1/2.2 diffusion transformer (original key names), bidirectional or block-causal with a KV cache."
     def __init__(self, config:WanConfig):
@@ -338,8 +347,7 @@ class WanDiT(nn.Module):
         self.time_embedding = nn.Sequential(nn.Linear(c.freq_dim, c.dim), nn.SiLU(), nn.Linear(c.dim, c.dim))
         self.time_projection = nn.Sequential(nn.SiLU(), nn.Linear(c.dim, 6 * c.dim))
         if c.guidance_embed:   # CFG distillation: w*1000 embedded like a timestep, added to the time embedding
-            self.guidance_embedding = nn.Sequential(nn.Linear(c.freq_dim, c.dim), nn.SiLU(), nn.Linear(c.dim, c.dim))
-            for m in self.guidance_embedding[0::2]: nn.init.normal_(m.weight, std=1e-2); nn.init.zeros_(m.bias)
+            self.guidance_embedding = new_guidance_embedding(c)
         if c.image_dim:        # Wan2.1 I2V: CLIP ViT-H features -> tokens for the image cross-attention
             self.img_emb = nn.Sequential(nn.LayerNorm(c.image_dim), nn.Linear(c.image_dim, c.image_dim), nn.GELU(),
                                          nn.Linear(c.image_dim, c.dim), nn.LayerNorm(c.dim))
@@ -356,7 +364,7 @@ class WanDiT(nn.Module):
         if self.config.guidance_embed:
             if guidance is None: raise ValueError("this model embeds the guidance scale: pass guidance=[B] (e.g. 5.0)")
             g = torch.as_tensor(guidance, device=t.device, dtype=torch.float32).expand(B)
-            e = e + self.guidance_embedding(sinusoidal_embedding(g * 1000, self.config.freq_dim).to(w.dtype)).repeat_interleave(Fe, 0)
+            e = e + self.guidance_embedding(sinusoidal_embedding(g * 1000, GUIDANCE_FREQ_DIM).to(w.dtype)).repeat_interleave(Fe, 0)
         elif guidance is not None:
             raise ValueError("guidance given but this model has no guidance embedding (config.guidance_embed=False)")
         e0 = self.time_projection(e).unflatten(1, (6, -1))                                            # (B*Fe, 6, dim)
@@ -693,7 +701,10 @@ def _from_pretrained(cls, path, dtype=None, device="cpu", *, torch_dtype=None, s
         raise ValueError(f"dtype={dtype} and torch_dtype={torch_dtype} disagree: pass one (torch_dtype is diffusers' name for dtype)")
     dtype = _as_dtype(torch_dtype if torch_dtype is not None else dtype)
     state, config, layout = load_state_dict(Path(path) / subfolder if subfolder else path)
+    stored = config
     if config_overrides: config = config.replace(**config_overrides)
+    if config.guidance_embed and not stored.guidance_embed:   # a CFG-distillation student from its teacher's weights
+        state.update({f"guidance_embedding.{k}": v for k, v in new_guidance_embedding(config).state_dict().items()})
     with torch.device("meta"): model = cls(config)
     _check_state(model, state, path)
     if dtype is not None: state = {k: v.to(dtype) for k, v in state.items()}
