@@ -5,8 +5,6 @@
 # %% ../nbs/10_cfg_distill.ipynb #12d24182
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 from torch import Tensor
 import torch.nn as nn
@@ -15,7 +13,8 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, register, sample_flow,
                              seeded_rand, seeded_randn)
-from .teacher import I2V_TEACHER, T2V_TEACHER, build_wan, write_videos
+from .teacher import I2V_TEACHER, T2V_TEACHER, build_wan
+from .teacher import _teacher_sample as teacher_sample
 
 
 # %% auto #0
@@ -101,14 +100,12 @@ def _step(ctx:StepContext) -> dict:
     return cfg_distill_loss(ctx["generator"], ctx["teacher"], ctx.batch, ctx.parts.extra["negative"], ctx.cfg)
 
 def _sample(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:bool=True, **opts) -> dict:
-    "Euler samples of the student with its guidance embedding at `guidance`: one forward per step, no CFG pass."
+    "The teacher's sample hook (Euler, an mp4 for Shapes latents) on the student at `guidance`: one forward per step, no CFG."
     student = with_guidance(tr.model("generator", ema=ema and "generator" in tr.emas).eval(), guidance)
-    res = sample_flow(tr, out, num, seed, model=student, **opts)          # guidance 1 for the sampler: no CFG
-    lat, caps = res["latents"], res["batch"].get("caption")
-    if out and caps and lat.shape[1] == toy.ShapesCodec().channels:        # Shapes-world latents: an mp4 beside them
-        res["files"].append(write_videos(toy.ShapesCodec().decode(lat.float().cpu()), Path(out).with_suffix(".mp4")))
-    return res
+    return teacher_sample(tr, out, num, seed, model=student, **opts)    # the sampler's own guidance stays 1
 
+
+# %% ../nbs/10_cfg_distill.ipynb #48939e8b
 _TOY = dict(teacher=T2V_TEACHER, data="toy", steps=1000, batch_size=16, lr=5e-5, warmup=50,
             betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
 CFG_DISTILL = register(Technique(
