@@ -5,21 +5,24 @@
 # %% ../nbs/10_cfg_distill.ipynb #12d24182
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import torch
 from torch import Tensor
 import torch.nn as nn
 
 from . import flow, toy
 from .model import WanDiT
-from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, register, sample_flow,
-                             seeded_rand, seeded_randn)
-from .teacher import I2V_TEACHER, T2V_TEACHER, build_wan
-from .teacher import _teacher_sample as teacher_sample
-
+from .train import (Config, Parts, StepContext, Technique, Trainer, encode_prompts, latent_data, make_config,
+                             register, seeded_rand, seeded_randn)
+from .teacher import (I2V_TEACHER, T2V_TEACHER, TEACHER_MODELS, build_wan, commit_run, evaluate_model,
+                               model_config, sample_flow_video)
 
 # %% auto #0
-__all__ = ['WAN_NEGATIVE_PROMPT', 'CFG_DISTILL', 'guidance_student', 'with_guidance', 'pseudo_huber', 'draw_guidance',
-           'cfg_distill_loss', 'load_teacher']
+__all__ = ['WAN_NEGATIVE_PROMPT', 'CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber',
+           'draw_guidance', 'cfg_distill_loss', 'load_teacher', 'student_command', 'commit_student', 'guidance_sweep',
+           'sweep_table']
 
 # %% ../nbs/10_cfg_distill.ipynb #dde41da8
 def guidance_student(teacher:WanDiT) -> WanDiT:
@@ -102,11 +105,12 @@ def _step(ctx:StepContext) -> dict:
 def _sample(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:bool=True, **opts) -> dict:
     "The teacher's sample hook (Euler, an mp4 for Shapes latents) on the student at `guidance`: one forward per step, no CFG."
     student = with_guidance(tr.model("generator", ema=ema and "generator" in tr.emas).eval(), guidance)
-    return teacher_sample(tr, out, num, seed, model=student, **opts)    # the sampler's own guidance stays 1
+    return sample_flow_video(tr, out, num, seed, model=student, **opts)    # the sampler's own guidance stays 1
 
 
 # %% ../nbs/10_cfg_distill.ipynb #48939e8b
-_TOY = dict(teacher=T2V_TEACHER, data="toy", steps=1000, batch_size=16, lr=5e-5, warmup=50,
+# the toy students' run (lr from the probes in the appendix): 1,500 steps of batch 16, cosine decay from 3e-4
+_TOY = dict(teacher=T2V_TEACHER, data="toy", steps=1500, batch_size=16, lr=3e-4, schedule="cosine", warmup=50,
             betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
 CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
@@ -117,10 +121,64 @@ CFG_DISTILL = register(Technique(
         "toy": _TOY,
         "toy-i2v": dict(_TOY, teacher=I2V_TEACHER, data="toy-i2v"),
         # distill_wan2.1's run: Wan2.1-I2V-14B-480P, lr 1e-6, shift 3, w in 1..8, pseudo-Huber c = 0.001, 1000 steps;
-        # latents cached by wan-preprocess (with first-frame conditioning); FSDP2 + bf16 + gradient checkpointing
+        # latents cached by wan-preprocess (with first-frame conditioning); FSDP2 + bf16 + gradient checkpointing.
+        # One sample per GPU, global batch 8 on one 8-GPU node (theirs: 8 GPUs in 4-way sequence parallelism, batch 2)
         "full": dict(teacher="checkpoints/Wan2.1-I2V-14B-480P", data="data/latents-i2v", steps=1000, batch_size=8,
                      lr=1e-6, warmup=0, betas=(0.9, 0.999), weight_decay=0.0, ema_decay=0.0, shift=3.0,
                      precision="bf16", grad_checkpointing=True, negative_prompt=WAN_NEGATIVE_PROMPT,
                      ckpt_every=100, log_every=1),
     }))
 
+# %% ../nbs/10_cfg_distill.ipynb #fa871025
+# zoo name -> the cfg_distill preset that trains it (its teacher is the preset's `teacher`)
+CFG_STUDENTS = {"t2v-cfg": "toy", "i2v-cfg": "toy-i2v"}
+
+def student_command(name:str) -> str:
+    "The command that trains the committed CFG student `name`; `commit_student` then copies its run into the zoo."
+    if name not in CFG_STUDENTS: raise ValueError(f"unknown CFG student {name!r}: choose one of {list(CFG_STUDENTS)}")
+    return f"wan-train cfg_distill --preset {CFG_STUDENTS[name]} --out runs/{name}"
+
+def commit_student(run:str|Path, name:str, trained_on:str=None) -> Path:
+    "Copy the finished run of `student_command(name)` (its student's EMA, float16) and its loss log into wan_repro/zoo/."
+    student_command(name)                                                        # a known name, or a clear error
+    return commit_run(run, name, "cfg_distill", CFG_STUDENTS[name], student_command(name), trained_on=trained_on)
+
+def _register_student(name:str, version:str):
+    preset = CFG_STUDENTS[name]
+    config = model_config(TEACHER_MODELS[make_config("cfg_distill", preset).teacher], guidance_embed=True)
+    def train_into(model:WanDiT):    # the zoo's training function: run the preset in a temporary directory, keep the EMA
+        with tempfile.TemporaryDirectory() as d:
+            tr = Trainer("cfg_distill", make_config("cfg_distill", preset), d, progress=False)
+            tr.run()
+            model.load_state_dict(tr.model(ema=True).state_dict())
+    toy.register_zoo(name, build=lambda: WanDiT(config), train=train_into, seed=0, version=version,
+                     config=config.__dict__, command=student_command(name))
+
+_register_student("t2v-cfg", version="1")
+_register_student("i2v-cfg", version="1")
+
+# %% ../nbs/10_cfg_distill.ipynb #760e5343
+def guidance_sweep(student:WanDiT,          # a guidance-embedding student
+                   teacher:WanDiT,          # its teacher (sampled with CFG)
+                   ws=(1, 2, 3, 5, 8),      # guidance scales
+                   n:int=48,                # videos per scale (text-to-video: every caption once per 48)
+                   real:Tensor=None,        # (N, 3, T, H, W) real clips for the FSD
+                   **sample_kw) -> list:    # steps, shift, seeds, ... as `evaluate_model` takes them
+    "Per w: the teacher with CFG w and the student at w, from the same noise and prompts, scored alike; and how far apart."
+    rows = []
+    for w in ws:
+        t_scores, t_videos = evaluate_model(teacher, n, real, return_videos=True, guidance=w, **sample_kw)
+        s_scores, s_videos = evaluate_model(with_guidance(student, w), n, real, return_videos=True, guidance=1.0, **sample_kw)
+        # per-video RMS pixel distance between the two samples of the same noise and prompt (pixels in [-1, 1])
+        dist = ((s_videos - t_videos) ** 2).mean((1, 2, 3, 4)).sqrt()                      # (n,)
+        rows.append(dict(w=w, teacher=t_scores, student=s_scores, distance=dist.median().item()))
+    return rows
+
+def sweep_table(rows:list, keys=("all", "shape_iou", "cleanliness", "fsd")) -> str:
+    "The sweep as a markdown table: each score for the teacher with CFG and for the student, side by side."
+    head = "| w | " + " | ".join(f"{k} (teacher / student)" for k in keys) + " | distance |"
+    lines = [head, "|" + "---|" * (len(keys) + 2)]
+    for r in rows:
+        cells = [f"{r['teacher'][k]:.3f} / {r['student'][k]:.3f}" for k in keys if k in r["teacher"]]
+        lines.append(f"| {r['w']:g} | " + " | ".join(cells) + f" | {r['distance']:.3f} |")
+    return "\n".join(lines)

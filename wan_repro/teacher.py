@@ -20,8 +20,8 @@ from .train import (Config, Parts, StepContext, Technique, Trainer, collate, lat
 
 # %% auto #0
 __all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'TEACHER_MODELS', 'TEACHER_RUNS', 'model_config', 'build_wan',
-           'flow_loss', 'write_videos', 'teacher_command', 'train_toy_teacher', 'is_i2v', 'sample_videos',
-           'all_captions', 'evaluate_model', 'read_mse_log', 'commit_teacher']
+           'flow_loss', 'sample_flow_video', 'write_videos', 'teacher_command', 'train_toy_teacher', 'is_i2v',
+           'sample_videos', 'all_captions', 'evaluate_model', 'read_mse_log', 'commit_run', 'commit_teacher']
 
 # %% ../nbs/05_toy_teacher.ipynb #dc7f8c9b
 # the toy teachers' networks: 48-channel codec latents, a token per 2x2 latent pixels (the model zoo of real Wan
@@ -77,7 +77,7 @@ def _teacher_build(cfg):   # the model keeps its name "model" (checkpoints and l
 
 def _teacher_step(ctx:StepContext) -> dict: return flow_loss(ctx["generator"], ctx.batch, ctx.cfg)
 
-def _teacher_sample(tr, out=None, num:int=4, seed:int=0, **opts) -> dict:
+def sample_flow_video(tr, out=None, num:int=4, seed:int=0, **opts) -> dict:
     "Euler samples of the flow model (sample_flow); Shapes-world latents are also decoded into an mp4 beside `out`."
     res = sample_flow(tr, out, num, seed, **opts)
     lat, caps = res["latents"], res["batch"].get("caption")
@@ -105,7 +105,7 @@ _FINETUNE = dict(lr=4e-4, schedule="cosine", warmup=100, ema_start=100, seed=1, 
 
 TEACHER = register(Technique(
     name="teacher", doc="Flow-matching training (or fine-tuning) of a WanDiT teacher.",
-    build=_teacher_build, step=_teacher_step, data=latent_data, sample=_teacher_sample,
+    build=_teacher_build, step=_teacher_step, data=latent_data, sample=sample_flow_video,
     defaults=dict(model="tiny", model_kwargs={}, init="", shift=5.0, loss_weighting=True, text_drop=0.1,
                   num_samples=64, latent_shape=(16, 4, 8, 8), context_shape=(8, 32)),
     presets={
@@ -207,6 +207,7 @@ def evaluate_model(model:WanDiT,        # a toy teacher (text- or image-to-video
                    n:int=64,            # videos to generate
                    real:Tensor=None,    # (N, 3, T, H, W) real videos to compute the FSD against
                    seed:int=777,        # image-to-video: the real videos whose first frames and captions condition
+                   return_videos:bool=False, # also return the (n, 3, T, H, W) videos: (metrics, videos)
                    **sample_kw) -> dict:
     "Metrics of n generated videos; text-to-video cycles through the world's captions, image-to-video continues real clips."
     world = sample_kw.get("world") or toy.ShapesWorld()
@@ -219,7 +220,7 @@ def evaluate_model(model:WanDiT,        # a toy teacher (text- or image-to-video
     out = toy.evaluate(videos, caps, world)
     if is_i2v(model): out["frame0_mse"] = ((videos[:, :, 0] - given[:, :, 0]) ** 2).mean().item()  # fidelity to the image
     if real is not None: out["fsd"] = toy.fsd(videos, real, world)
-    return out
+    return (out, videos) if return_videos else out
 
 # %% ../nbs/05_toy_teacher.ipynb #4aa3d880
 def read_mse_log(path:str|Path) -> tuple: # (steps, velocity MSE) arrays
@@ -230,28 +231,29 @@ def _log_minutes(log:str|Path) -> float:   # sec_per_step is logged every log_ev
     steps, sec = read_log(log)[("trainer", "sec_per_step")]
     return float(sec.mean()) * float(steps.max()) / 60
 
-def commit_teacher(run:str|Path,          # the finished last run of `teacher_command(name)`
-                   name:str=T2V_TEACHER,  # t2v-teacher | i2v-teacher
-                   earlier_logs:list=(),  # the log.csv of each earlier run, in order (their losses and minutes count too)
-                   trained_on:str=None,   # where it ran (default: this machine's CPU cores, or its GPU)
-                  ) -> Path:              # the committed weights
-    "Copy a finished `teacher` run's EMA weights (float16) and the runs' loss logs into wan_repro/zoo/ as the committed teacher."
+def commit_run(run:str|Path,      # a finished run of `technique` with preset `preset`
+               name:str,           # the zoo entry it becomes (registered, e.g. t2v-teacher, t2v-cfg)
+               technique:str,      # the run's technique (teacher, cfg_distill, ...)
+               preset:str,         # the preset it must have been trained with (but for where it started from)
+               command:str,        # the commands that make the run, for the error messages
+               earlier_logs:list=(),  # the log.csv of each earlier run, in order (their losses and minutes count too)
+               trained_on:str=None,   # where it ran (default: this machine's CPU cores, or its GPU)
+              ) -> Path:              # the committed weights
+    "Copy a finished run's generator EMA weights (float16) and the runs' loss logs into wan_repro/zoo/ as `name`."
     import os, csv
-    _check_teacher(name)
-    preset = TEACHER_RUNS[name][-1][0]
     # 1. the run must be the preset's (but for where it started from), unchanged, and finished
-    ckpts, want = list_checkpoints(run), make_config("teacher", preset)
-    if not ckpts: raise FileNotFoundError(f"no finished checkpoint in {Path(run) / 'checkpoints'}: run {teacher_command(name)}")
+    ckpts, want = list_checkpoints(run), make_config(technique, preset)
+    if not ckpts: raise FileNotFoundError(f"no finished checkpoint in {Path(run) / 'checkpoints'}: run {command}")
     saved = torch.load(ckpts[-1] / "trainer.pt", weights_only=False)
-    default = make_config("teacher")                  # what a run of older code, which lacked a setting, used
+    default = make_config(technique)                  # what a run of older code, which lacked a setting, used
     changed = sorted(k for k in want if k != "init" and
                      json.dumps(saved["cfg"].get(k, default[k]), default=str) != json.dumps(want[k], default=str))
     if changed: raise ValueError(f"{run} was trained with settings other than preset {preset!r}: "
                                  + ", ".join(f"{k}={saved['cfg'].get(k)!r}" for k in changed) + "; the zoo holds only the preset's run")
     if saved["step"] < want.steps:
-        raise ValueError(f"{run} stopped at step {saved['step']} of {want.steps}: finish it first ({teacher_command(name)})")
+        raise ValueError(f"{run} stopped at step {saved['step']} of {want.steps}: finish it first ({command})")
     # 2. the EMA weights in half precision, the settings and the time it took
-    trainer = Trainer("teacher", Config(want, init=saved["cfg"]["init"]), run, progress=False, device="cpu")
+    trainer = Trainer(technique, Config(want, init=saved["cfg"]["init"]), run, progress=False, device="cpu")
     logs = [*earlier_logs, Path(run) / "log.csv"]
     trained_on = trained_on or (torch.cuda.get_device_name() if torch.cuda.is_available() else f"{os.cpu_count()} CPU cores")
     meta = {**toy._meta(toy.ZOO[name]), "steps": trainer.step, "dtype": "float16", "trained_on": trained_on,
@@ -267,3 +269,12 @@ def commit_teacher(run:str|Path,          # the finished last run of `teacher_co
     with open(toy.zoo_dir() / f"{name}-log.csv", "w", newline="") as f:
         w = csv.DictWriter(f, ["step", "group", "name", "value", "run"]); w.writeheader(); w.writerows(rows)
     return path
+
+def commit_teacher(run:str|Path,          # the finished last run of `teacher_command(name)`
+                   name:str=T2V_TEACHER,  # t2v-teacher | i2v-teacher
+                   earlier_logs:list=(),  # the log.csv of each earlier run, in order
+                   trained_on:str=None,   # where it ran (default: this machine's CPU cores, or its GPU)
+                  ) -> Path:              # the committed weights
+    "Copy a finished `teacher` run's EMA weights (float16) and the runs' loss logs into wan_repro/zoo/ as the committed teacher."
+    _check_teacher(name)
+    return commit_run(run, name, "teacher", TEACHER_RUNS[name][-1][0], teacher_command(name), earlier_logs, trained_on)
