@@ -5,24 +5,20 @@
 # %% ../nbs/10_cfg_distill.ipynb #12d24182
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import torch
 from torch import Tensor
 import torch.nn as nn
 
 from . import flow, toy
 from .model import WanDiT
-from .train import (Config, Parts, StepContext, Technique, Trainer, encode_prompts, latent_data, make_config,
-                             register, seeded_rand, seeded_randn)
-from .teacher import (I2V_TEACHER, T2V_TEACHER, TEACHER_MODELS, build_wan, commit_run, evaluate_model,
-                               model_config, sample_flow_video)
+from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
+                             seeded_randint, seeded_randn)
+from .teacher import (I2V_TEACHER, T2V_TEACHER, TEACHER_MODELS, build_wan, evaluate_model, model_config,
+                               register_run, sample_flow_video)
 
 # %% auto #0
 __all__ = ['WAN_NEGATIVE_PROMPT', 'CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber',
-           'draw_guidance', 'cfg_distill_loss', 'load_teacher', 'student_command', 'commit_student', 'guidance_sweep',
-           'sweep_table']
+           'draw_guidance', 'cfg_distill_loss', 'load_teacher', 'sample_student', 'guidance_sweep', 'sweep_table']
 
 # %% ../nbs/10_cfg_distill.ipynb #dde41da8
 def guidance_student(teacher:WanDiT) -> WanDiT:
@@ -60,8 +56,7 @@ def draw_guidance(seeds:Tensor,  # (B,) per-sample seeds (batch["seed"])
                   lo:int=1, hi:int=8,
                   salt:int=3) -> Tensor:  # (B,) float: an integer uniform in [lo, hi]
     "Each sample's guidance scale, an integer drawn uniformly from [lo, hi] with the sample's own seed."
-    u = seeded_rand(seeds, salt=salt)                                      # (B,) in [0, 1)
-    return (lo + (u * (hi - lo + 1)).floor().clamp(max=hi - lo)).float()
+    return seeded_randint(seeds, lo, hi, salt).float()
 
 def cfg_distill_loss(student:nn.Module,  # the student (guidance embedding)
                      teacher:nn.Module,  # the frozen teacher
@@ -102,7 +97,7 @@ def _build(cfg:Config) -> Parts:
 def _step(ctx:StepContext) -> dict:
     return cfg_distill_loss(ctx["generator"], ctx["teacher"], ctx.batch, ctx.parts.extra["negative"], ctx.cfg)
 
-def _sample(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:bool=True, **opts) -> dict:
+def sample_student(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:bool=True, **opts) -> dict:
     "The teacher's sample hook (Euler, an mp4 for Shapes latents) on the student at `guidance`: one forward per step, no CFG."
     student = with_guidance(tr.model("generator", ema=ema and "generator" in tr.emas).eval(), guidance)
     return sample_flow_video(tr, out, num, seed, model=student, **opts)    # the sampler's own guidance stays 1
@@ -114,7 +109,7 @@ _TOY = dict(teacher=T2V_TEACHER, data="toy", steps=1500, batch_size=16, lr=3e-4,
             betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
 CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
-    build=_build, step=_step, data=latent_data, sample=_sample,
+    build=_build, step=_step, data=latent_data, sample=sample_student,
     defaults=dict(teacher=T2V_TEACHER, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
                   guidance_max=8, huber_c=1e-3, negative_prompt="", text_encoder="", num_samples=1_000_000),
     presets={
@@ -130,32 +125,11 @@ CFG_DISTILL = register(Technique(
     }))
 
 # %% ../nbs/10_cfg_distill.ipynb #fa871025
-# zoo name -> the cfg_distill preset that trains it (its teacher is the preset's `teacher`)
+# zoo name -> the cfg_distill preset that trains it from the preset's `teacher`
 CFG_STUDENTS = {"t2v-cfg": "toy", "i2v-cfg": "toy-i2v"}
-
-def student_command(name:str) -> str:
-    "The command that trains the committed CFG student `name`; `commit_student` then copies its run into the zoo."
-    if name not in CFG_STUDENTS: raise ValueError(f"unknown CFG student {name!r}: choose one of {list(CFG_STUDENTS)}")
-    return f"wan-train cfg_distill --preset {CFG_STUDENTS[name]} --out runs/{name}"
-
-def commit_student(run:str|Path, name:str, trained_on:str=None) -> Path:
-    "Copy the finished run of `student_command(name)` (its student's EMA, float16) and its loss log into wan_repro/zoo/."
-    student_command(name)                                                        # a known name, or a clear error
-    return commit_run(run, name, "cfg_distill", CFG_STUDENTS[name], student_command(name), trained_on=trained_on)
-
-def _register_student(name:str, version:str):
-    preset = CFG_STUDENTS[name]
-    config = model_config(TEACHER_MODELS[make_config("cfg_distill", preset).teacher], guidance_embed=True)
-    def train_into(model:WanDiT):    # the zoo's training function: run the preset in a temporary directory, keep the EMA
-        with tempfile.TemporaryDirectory() as d:
-            tr = Trainer("cfg_distill", make_config("cfg_distill", preset), d, progress=False)
-            tr.run()
-            model.load_state_dict(tr.model(ema=True).state_dict())
-    toy.register_zoo(name, build=lambda: WanDiT(config), train=train_into, seed=0, version=version,
-                     config=config.__dict__, command=student_command(name))
-
-_register_student("t2v-cfg", version="1")
-_register_student("i2v-cfg", version="1")
+for _name, _preset in CFG_STUDENTS.items():
+    register_run(_name, "cfg_distill", _preset, version="1", module="wan_repro.cfg_distill",
+                 config=model_config(TEACHER_MODELS[make_config("cfg_distill", _preset).teacher], guidance_embed=True))
 
 # %% ../nbs/10_cfg_distill.ipynb #760e5343
 def guidance_sweep(student:WanDiT,          # a guidance-embedding student

@@ -21,12 +21,12 @@ from . import flow
 # %% auto #0
 __all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'EXPORT_LAYOUTS', 'Config', 'parse_value',
            'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register',
-           'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'collate', 'SampleStream',
-           'SyntheticLatents', 'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda',
-           'RunInUseError', 'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints',
-           'RunLock', 'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer', 'NonFiniteError',
-           'tensorboard_available', 'read_checkpoint', 'latent_data', 'read_log', 'read_tensorboard', 'plot_log',
-           'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate', 'main', 'export_run']
+           'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate',
+           'SampleStream', 'SyntheticLatents', 'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model',
+           'lr_lambda', 'RunInUseError', 'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir',
+           'list_checkpoints', 'RunLock', 'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer',
+           'NonFiniteError', 'tensorboard_available', 'read_checkpoint', 'latent_data', 'read_log', 'read_tensorboard',
+           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate', 'main', 'export_run']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -276,6 +276,11 @@ def seeded_rand(seeds:torch.Tensor, shape:tuple=(), salt:int=0, device=None, dty
     "Uniform [0, 1) draws, one stream per sample: (B, *shape)."
     out = torch.stack([torch.rand(tuple(shape), generator=_generator(s, salt)) for s in seeds.tolist()])
     return out.to(device=device or seeds.device, dtype=dtype)
+
+def seeded_randint(seeds:torch.Tensor, lo:int, hi:int, salt:int=0) -> torch.Tensor:  # (B,) long
+    "An integer uniform in [lo, hi] (both included) per sample, from its own stream (e.g. a guidance scale, a grid index)."
+    u = seeded_rand(seeds, salt=salt)                                          # (B,) in [0, 1)
+    return lo + (u * (hi - lo + 1)).floor().long().clamp(max=hi - lo)
 
 def collate(items:list[dict]) -> dict:
     "Stack tensors, keep other values (captions, ...) as lists."
@@ -1088,9 +1093,10 @@ def _generate_parser() -> argparse.ArgumentParser:
     ap.add_argument("--prompts", dest="prompt_file", default=None, metavar="FILE",
                     help="a text file of prompts, one per line (- reads standard input), after those of --prompt")
     ap.add_argument("--num", type=int, default=None, help="samples to draw; prompts repeat to fill it (default: one per prompt, else 4)")
-    ap.add_argument("--steps", type=int, default=20, help="sampler steps (default 20)")
+    ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the technique's, 20 Euler steps for a flow model)")
     ap.add_argument("--seed", type=int, default=0, help="noise seed of the first sample; sample i uses seed + i (default 0)")
-    ap.add_argument("--guidance", type=float, default=1.0, help="classifier-free guidance scale (default 1: no guidance)")
+    ap.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale, or the w a guidance-embedding "
+                    "student takes (default: the technique's; 1, no guidance, for a flow model)")
     ap.add_argument("--no-ema", action="store_true", help="sample the trained weights, not their EMA")
     ap.add_argument("--text-encoder", default=None, metavar="DIR",
                     help="a UMT5 directory to encode prompts with when the run trained on a latent cache (default: the cache's)")
@@ -1103,8 +1109,9 @@ def _generate_main(argv:list):
     try:
         prompts = a.prompts + (read_prompts(a.prompt_file) if a.prompt_file else [])
         if a.num is not None and a.num < 1: raise ValueError(f"--num must be >= 1, got {a.num}")
-        if a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
-        opts = dict(steps=a.steps, guidance=a.guidance, ema=not a.no_ema)
+        if a.steps is not None and a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
+        opts = {k: v for k, v in dict(steps=a.steps, guidance=a.guidance).items() if v is not None}   # else the hook's
+        opts["ema"] = not a.no_ema
         if a.text_encoder: opts["text_encoder"] = a.text_encoder
         res = generate(a.run, a.out, a.num, a.seed, a.device, prompts=prompts or None, **opts)
     except (ValueError, KeyError, OSError, CorruptCheckpointError) as e: _fail(e)
