@@ -22,8 +22,13 @@ def run(path: Path, run_flags: set, skip_flags: set = frozenset()):
         return bool(skip & set(getattr(cell, "directives_", {}) or {}))
     shell = CaptureShell(path)
     with working_directory(path.parent):
-        shell.run_all(proc.nb, exc_stop=True, preproc=preproc)
-    if shell.exc: sys.exit(shell.prettytb(fname=path))
+        try: shell.run_all(proc.nb, exc_stop=True, preproc=preproc)
+        except Exception: pass   # shell.exc holds it
+    if shell.exc:   # nothing is stored: show what the cells printed before the failure, then the traceback
+        for cell in proc.nb.cells:
+            for o in cell.get("outputs", []):
+                if o.get("output_type") == "stream": print("".join(o.get("text", "")), end="", file=sys.stderr)
+        sys.exit(shell.prettytb(fname=path))
     write_nb(proc.nb, path)
 
 

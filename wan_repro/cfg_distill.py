@@ -12,7 +12,7 @@ import torch.nn as nn
 from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
-                             seeded_randint, seeded_randn)
+                             seeded_rand, seeded_randint, seeded_randn)
 from .teacher import (I2V_TEACHER, T2V_TEACHER, TEACHER_MODELS, build_wan, evaluate_model, model_config,
                                register_run, sample_flow_video)
 

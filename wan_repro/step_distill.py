@@ -5,7 +5,7 @@
 # %% ../nbs/11_half_step.ipynb #a355cbf8
 from __future__ import annotations
 
-import copy
+import copy, functools
 
 import torch
 from torch import Tensor
@@ -13,10 +13,12 @@ import torch.nn as nn
 
 from . import flow
 from .train import Config, Parts, StepContext, Technique, latent_data, register, seeded_randint, seeded_randn
+from .teacher import model_config, register_run
 from .cfg_distill import load_teacher, pseudo_huber, sample_student
 
 # %% auto #0
-__all__ = ['MODES', 'TARGETS', 'STEP_DISTILL', 'draw_grid_index', 'euler_step', 'check_step_distill', 'step_distill_loss']
+__all__ = ['MODES', 'TARGETS', 'STEP_DISTILL', 'STEP_STUDENTS', 'draw_grid_index', 'euler_step', 'check_step_distill',
+           'step_distill_loss']
 
 # %% ../nbs/11_half_step.ipynb #5300c70c
 MODES = ("half", "consistency")
@@ -78,7 +80,9 @@ def step_distill_loss(student:nn.Module,  # the trainable student (a CFG-distill
     land_S, x0_S = euler_step(student, x_i, s0, s2, context, **kw)
     parts = {"x0": pseudo_huber(x0_S, x0_T, cfg.huber_c)}
     if mode == "half": parts["landing"] = pseudo_huber(land_S, land_T, cfg.huber_c)
-    return {"loss": sum(parts.values()), **{k: v.detach() for k, v in parts.items()}}
+    # the x0 term's weight (1 as published; at high noise it outweighs the landing term by about s_i / (s_i - s_{i+2}))
+    loss = cfg.get("x0_weight", 1.0) * parts["x0"] + parts.get("landing", 0.0)
+    return {"loss": loss, **{k: v.detach() for k, v in parts.items()}}
 
 # %% ../nbs/11_half_step.ipynb #63bfa246
 TARGETS = ("ema", "teacher")
@@ -97,23 +101,29 @@ def _step(ctx:StepContext) -> dict:
     return step_distill_loss(ctx["generator"], ctx["teacher"], target, ctx.batch, ctx.cfg, ctx.cfg.mode)
 
 def _sample(tr, out=None, num:int=4, seed:int=0, guidance:float|None=None, steps:int|None=None, **opts) -> dict:
-    "cfg_distill's sample hook on the student: by default at the run's guidance, N/2 Euler steps for `half`, N for `consistency`."
+    "The student at the run's guidance: `half` with N/2 Euler steps; `consistency` with 4 jumps of its own sampler."
     cfg = tr.cfg
-    steps = steps or (cfg.grid_steps // 2 if cfg.mode == "half" else cfg.grid_steps)
+    if cfg.mode == "consistency":   # 12_consistency's sampler: the student's x0 at each level, fresh noise between
+        from wan_repro.consistency import sample_consistency
+        opts["sampler"] = functools.partial(sample_consistency, seeds=list(range(seed, seed + num)))
+    steps = steps or (cfg.grid_steps // 2 if cfg.mode == "half" else 4)
     return sample_student(tr, out, num, seed, guidance=cfg.guidance if guidance is None else guidance, steps=steps, **opts)
 
 # %% ../nbs/11_half_step.ipynb #5177e558
-# placeholders until the toy students are trained and these are tuned
-_TOY = dict(teacher="t2v-cfg", data="toy", mode="half", grid_steps=16, shift=3.0, guidance=5.0, steps=1000,
-            batch_size=16, lr=1e-4, schedule="cosine", warmup=50, ema_decay=0.97, ema_start=0, ckpt_every=250,
-            log_every=10)
+# the toy students' run: a 16-step grid (the half-step student samples in 8), the teacher's shift 3 and w = 5;
+# 1,200 steps of batch 16 with a cosine decay from 2e-4 (the CFG students' recipe, a little gentler)
+_TOY = dict(teacher="t2v-cfg", data="toy", mode="half", grid_steps=16, shift=3.0, guidance=5.0, steps=1200,
+            batch_size=16, lr=2e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99), ema_decay=0.97, ema_start=0,
+            ckpt_every=200, log_every=10)
 STEP_DISTILL = register(Technique(
     name="step_distill", doc="Half-step or consistency distillation: one student Euler step matches the teacher's and a target's two.",
     build=_build, step=_step, data=latent_data, sample=_sample,
     defaults=dict(teacher="t2v-cfg", mode="half", grid_steps=10, shift=5.0, guidance=5.0, huber_c=1e-3, target="ema",
+                  x0_weight=1.0,
                   model="toy-t2v", model_kwargs={}, init="", num_samples=1_000_000),
     presets={
         "toy": _TOY,
+        "toy-consistency": dict(_TOY, mode="consistency"),
         "toy-i2v": dict(_TOY, teacher="i2v-cfg", data="toy-i2v"),
         # distill_wan2.1's run (their script loads the 720P model; the 480P one is what cfg_distill's full preset
         # makes, exported with `wan-train export`): 10-step grid at shift 5, w = 5, EMA 0.97 as the target, lr 1e-6,
@@ -123,3 +133,9 @@ STEP_DISTILL = register(Technique(
                      lr=1e-6, warmup=0, betas=(0.9, 0.999), weight_decay=0.0, precision="bf16",
                      grad_checkpointing=True, ckpt_every=100, log_every=1),
     }))
+
+# zoo name -> the step_distill preset that trains it from t2v-cfg (same network: the CFG student's)
+STEP_STUDENTS = {"t2v-half": "toy", "t2v-consistency": "toy-consistency"}
+for _name, _preset in STEP_STUDENTS.items():
+    register_run(_name, "step_distill", _preset, version="1", module="wan_repro.step_distill",
+                 config=model_config("toy-t2v", guidance_embed=True))

@@ -202,7 +202,7 @@ def sample_videos(model:WanDiT,           # a toy teacher (or student)
                   steps:int=50,           # sampler steps
                   guidance:float=5.0,     # classifier-free guidance scale (1: no unconditional forward)
                   shift:float=3.0,        # sampling-schedule shift
-                  sampler:str="euler",    # euler | unipc
+                  sampler="euler",        # euler | unipc, or a sampler f(model, noise, context, seeds=..., **kw)
                   first_frames:Tensor=None, # (B, 3, H, W) given first frames in [-1, 1], for image-to-video teachers
                   world:toy.ShapesWorld=None,
                   progress:bool=False) -> Tensor: # (B, 3, 16, 16, 16) pixels in [-1, 1], on the CPU
@@ -210,18 +210,19 @@ def sample_videos(model:WanDiT,           # a toy teacher (or student)
     world = world or toy.ShapesWorld()
     codec = toy.ShapesCodec(world)
     samplers = {"euler": flow.sample_euler, "unipc": flow.sample_unipc}
-    if sampler not in samplers: raise ValueError(f"sampler must be one of {list(samplers)}, got {sampler!r}")
+    if not callable(sampler) and sampler not in samplers:
+        raise ValueError(f"sampler must be one of {list(samplers)} or a function, got {sampler!r}")
     if is_i2v(model) != (first_frames is not None):
         raise ValueError("an image-to-video teacher needs first_frames (B, 3, H, W)" if is_i2v(model) else
                          "first_frames were given, but this model is text-to-video (in_channels == out_channels)")
     B, dev = len(captions), next(model.parameters()).device
     seeds = list(range(B)) if seeds is None else seeds
+    run, extra = (sampler, {"seeds": seeds}) if callable(sampler) else (samplers[sampler], {})  # its own noise: the seeds
     shape = (B, codec.channels, codec.latent_frames(world.frames), world.size // 2, world.size // 2)
     y = None if first_frames is None else toy.i2v_condition(first_frames, world.frames, codec).to(dev)  # (B, 52, f, h, w)
     with torch.no_grad():
-        z = samplers[sampler](model, flow.make_noise(shape, seeds, device=dev), toy.encode_text(captions).to(dev),
-                              num_steps=steps, shift=shift, guidance=guidance,
-                              negative_context=toy.encode_text([""]).to(dev), y=y, progress=progress)
+        z = run(model, flow.make_noise(shape, seeds, device=dev), toy.encode_text(captions).to(dev), num_steps=steps,
+                shift=shift, guidance=guidance, negative_context=toy.encode_text([""]).to(dev), y=y, progress=progress, **extra)
     return codec.decode(z.float().cpu()).clamp(-1, 1)
 
 def all_captions(world:toy.ShapesWorld=None) -> list:

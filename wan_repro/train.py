@@ -1013,6 +1013,7 @@ def sample_flow(tr:Trainer,              # a trainer holding a trained (or resum
                 prompts:list|None=None,  # condition on these (repeated to fill num), not on the training samples' text
                 text_encoder=None,       # for prompts on a latent cache: a UMT5 directory (see encode_prompts)
                 model:nn.Module|None=None, # the flow model to integrate (default: the generator); a hook's own wrapper of it
+                sampler:Callable|None=None, # a sampler with flow.sample_euler's signature (default: that one)
                 **_) -> dict:
     "The default `sample` hook: Euler on the `generator` flow model; {'latents' (num, C, F, H, W), 'batch', 'prompts', 'files'}."
     model = (model if model is not None else tr.model("generator", ema=ema and tr.parts.name_of("generator") in tr.emas)).eval()
@@ -1029,8 +1030,9 @@ def sample_flow(tr:Trainer,              # a trainer holding a trained (or resum
     y = batch["y"].float().to(tr.device) if "y" in batch else None
     noise = flow.make_noise(tuple(batch["latents"].shape), seed, device=tr.device)
     with torch.no_grad():
-        lat = flow.sample_euler(model, noise, batch["context"].float().to(tr.device), num_steps=steps, y=y,
-                                shift=tr.cfg.get("shift", 5.0), guidance=guidance, negative_context=null, progress=False)
+        lat = (sampler or flow.sample_euler)(model, noise, batch["context"].float().to(tr.device), num_steps=steps, y=y,
+                                             shift=tr.cfg.get("shift", 5.0), guidance=guidance, negative_context=null,
+                                             progress=False)
     if out: torch.save({"latents": lat.cpu(), "captions": batch.get("caption")}, out)
     return {"latents": lat, "batch": batch, "prompts": batch.get("caption"), "files": [Path(out)] if out else []}
 
