@@ -150,9 +150,10 @@ def guidance_sweep(student:WanDiT,          # a guidance-embedding student
 
 def sweep_table(rows:list, keys=("all", "shape_iou", "cleanliness", "fsd")) -> str:
     "The sweep as a markdown table: each score for the teacher with CFG and for the student, side by side."
+    keys = [k for k in keys if k in rows[0]["teacher"]]           # fsd only when the sweep had real clips
     head = "| w | " + " | ".join(f"{k} (teacher / student)" for k in keys) + " | distance |"
     lines = [head, "|" + "---|" * (len(keys) + 2)]
     for r in rows:
-        cells = [f"{r['teacher'][k]:.3f} / {r['student'][k]:.3f}" for k in keys if k in r["teacher"]]
+        cells = [f"{r['teacher'][k]:.3f} / {r['student'][k]:.3f}" for k in keys]
         lines.append(f"| {r['w']:g} | " + " | ".join(cells) + f" | {r['distance']:.3f} |")
     return "\n".join(lines)
