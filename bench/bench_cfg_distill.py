@@ -7,11 +7,9 @@ processes hits both alike), at the toy teacher's size. On a GPU, also Wan2.1-T2V
 frames), bf16, with absolute times. Usage: python bench/bench_cfg_distill.py [--device cpu|cuda] [--rounds N]
 [--steps N] [--batch B ...] [--threads N] [--skip-full]
 """
-import argparse
-
 import torch
 
-from bench_model import paired            # the paired-rounds timer of the model benchmark (same folder)
+from bench_model import bench_device, bench_parser, paired   # the model benchmark's helpers (same folder)
 from wan_repro import flow
 from wan_repro.cfg_distill import with_guidance
 from wan_repro.model import WanConfig, WanDiT
@@ -42,17 +40,11 @@ def report(name, config, latent, text, batches, steps, rounds, device, dtype):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--rounds", type=int, default=7)
+    ap = bench_parser(__doc__.split("\n\n")[0], rounds=7)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--batch", type=int, nargs="+", default=[1, 16])
-    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
-    ap.add_argument("--skip-full", action="store_true", help="no 1.3B run even on a GPU")
     a = ap.parse_args()
-    device = torch.device(a.device)
-    if a.threads: torch.set_num_threads(a.threads)
-    print(f"device {device}, {torch.get_num_threads()} CPU thread(s)")
+    device = bench_device(a)
     # the toy teacher: 48 latent channels, 4 x 8 x 8 latents, 16 text tokens of width 32
     report("toy-t2v", model_config("toy-t2v"), (48, 4, 8, 8), (16, 32), a.batch, a.steps, a.rounds, device, torch.float32)
     if device.type == "cuda" and not a.skip_full:

@@ -24,6 +24,23 @@ def timed(fn, repeats, device):
     return sorted(times)[len(times) // 2]
 
 
+def bench_parser(doc:str, rounds:int=5) -> argparse.ArgumentParser:
+    "The options the technique benchmarks share: --device, --rounds, --threads, --skip-full."
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--rounds", type=int, default=rounds)
+    ap.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
+    ap.add_argument("--skip-full", action="store_true", help="no 1.3B run even on a GPU")
+    return ap
+
+
+def bench_device(a) -> torch.device:
+    "Apply --threads, say where the benchmark runs, and return the device."
+    if a.threads: torch.set_num_threads(a.threads)
+    print(f"device {a.device}, {torch.get_num_threads()} CPU thread(s)")
+    return torch.device(a.device)
+
+
 def paired(fn_a, fn_b, rounds, device):
     """Median over rounds of time(fn_a) / time(fn_b), each round timing both back to back (in alternating order), so a
     load that drifts on a shared machine hits both alike; also the median seconds of each. On the CPU the time is the

@@ -21,6 +21,7 @@ def sample_consistency(model:nn.Module,            # model(x, t, context, y=None
                        context:Tensor,             # (B, L, D) text embedding
                        num_steps:int=4,            # K jumps to x0
                        shift:float=5.0,            # the K levels are sampling_sigmas(K, shift)
+                       sigmas=None,                # or an explicit (K+1,) schedule, e.g. dmd.few_step_sigmas
                        guidance=1.0,               # CFG scale of the sampler (1 for a guidance-embedding student)
                        negative_context:Tensor|None=None,
                        y:Tensor|None=None, image_context:Tensor|None=None,
@@ -30,10 +31,10 @@ def sample_consistency(model:nn.Module,            # model(x, t, context, y=None
                        **_) -> Tensor:             # (B, C, F, H, W) x0
     "Multistep consistency sampling: at each level jump to the model's x0, then noise it again to the next level."
     if renoise not in ("fresh", "predicted"): raise ValueError(f"renoise must be 'fresh' or 'predicted', got {renoise!r}")
-    sig = flow.sampling_sigmas(num_steps, shift).tolist()                   # K+1 levels, 1 ... 0
+    sig = flow._resolve_sigmas(num_steps, shift, "uniform", sigmas).tolist()   # K+1 levels, 1 ... 0
     seeds = list(range(noise.shape[0])) if seeds is None else [int(s) for s in seeds]
     x = noise
-    for k in tqdm(range(num_steps), disable=not progress, desc="consistency", leave=False):
+    for k in tqdm(range(len(sig) - 1), disable=not progress, desc="consistency", leave=False):
         v = flow.guided_velocity(model, x, sig[k], context, guidance, negative_context, y, image_context)
         # f(x_s, s) = x0 = x_s - s v
         x0 = flow.x0_from_velocity(x, v, sig[k])

@@ -62,8 +62,10 @@ def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
     x0, context, seeds = batch["latents"].float(), batch["context"].float(), batch["seed"]   # (B, C, F, H, W), (B, L, D), (B,)
     B = x0.shape[0]
     noise = seeded_randn(seeds, x0.shape[1:], salt=0, device=x0.device, dtype=x0.dtype)
-    # t uniform on the shifted training grid: t = 1000 * shift(s), s = linspace(1, 0, 1001)[:-1]
-    t, sigma = flow.sample_training_timesteps(B, shift=cfg.shift, uniform=seeded_rand(seeds, salt=1), device=x0.device)  # (B,)
+    # t uniform on the shifted training grid: t = 1000 * shift(s), s = linspace(1, 0, 1001)[:-1] (within [min_t, max_t]
+    # when cfg has them: DMD's critic keeps 20 <= t <= 980)
+    t, sigma = flow.sample_training_timesteps(B, shift=cfg.shift, min_t=cfg.get("min_t", 0.0), max_t=cfg.get("max_t", 1000.0),
+                                              uniform=seeded_rand(seeds, salt=1), device=x0.device)  # (B,)
     # classifier-free guidance needs the unconditional velocity: drop the text with probability text_drop
     drop = (seeded_rand(seeds, salt=2) < cfg.text_drop).to(x0.device).view(B, 1, 1)
     null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)

@@ -75,9 +75,8 @@ def _gdmd_step(ctx:StepContext) -> dict:
         with torch.no_grad():
             x0_real = x_t - s * teacher(x_t, t)                       # x0 = x_t - s v
             x0_fake = x_t - s * critic(x_t, t)
-            # g = (x0_fake - x0_real) / mean|x - x0_real|, the normalised DMD gradient
-            g = (x0_fake - x0_real) / (x - x0_real).abs().mean(-1, keepdim=True).clamp_min(1e-6)
-        loss = 0.5 * ((x - (x - g).detach()) ** 2).mean()
+        from wan_repro.dmd import dmd_loss                            # 13_dmd's loss: the normalised KL gradient
+        loss = dmd_loss(x, x0_real, x0_fake)
         return {"loss": loss, "sample_mean": x.detach().mean(), "sample_std": x.detach().std()}
     if ctx.group == "critic":
         with torch.no_grad(): x = G(z)
