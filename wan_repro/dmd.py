@@ -351,7 +351,8 @@ DMD = register(Technique(
         "toy-no-backsim": dict(_TOY, backward_simulation=False),   # the generator's inputs: data noised to each level
         "toy-ode-init": dict(_TOY, init="runs/t2v-ode4"),          # the generator starts from toy-ode's run
         # Self-Forcing's bidirectional recipe at full size: the 14B teacher with CFG "3" as they write it, cond + 3 (cond
-        # - uncond), i.e. w = 4 here; critic and generator Wan2.1-T2V-1.3B; 600 generator updates (x 5 critic steps)
+        # - uncond), i.e. w = 4 here; critic and generator Wan2.1-T2V-1.3B. The ODE regression has no published recipe
+        # (CausVid's idea; its lr, length and pair count here are ours); DMD runs 600 generator updates (x 5 critic steps)
         "full-ode": dict(_FULL, loss="ode", init="checkpoints/Wan2.1-T2V-1.3B", ode_pairs="data/ode-pairs-14b.pt",
                          ode_count=1024, steps=3000, batch_size=64, lr=2e-6, betas=(0.9, 0.999), weight_decay=0.01,
                          grad_clip=10.0, ema_decay=0.99, ema_start=200),
