@@ -25,9 +25,10 @@ from .consistency import sample_consistency
 # %% auto #0
 __all__ = ['DMD_STEPS', 'LOSSES', 'DMD', 'DMD_STUDENTS', 'ODE_RUN', 'EVAL_METRICS', 'few_step_sigmas', 'predict_x0', 'draw_exit',
            'backward_simulate', 'ode_sigmas', 'make_ode_pairs', 'OdePairs', 'write_ode_pairs', 'ode_data',
-           'ode_pairs_main', 'dmd_gradient', 'dmd_loss', 'sid_loss', 'ode_regression_loss', 'generate_x0', 'score_x0s',
-           'frozen', 'GanHead', 'gan_logits', 'generator_loss', 'critic_loss', 'initial_generator', 'sample_generator',
-           'dmd_command', 'score_generator', 'log_checkpoint_metrics', 'start_positions', 'placement_spread']
+           'ode_pairs_main', 'dmd_gradient', 'dmd_loss', 'sid_loss', 'ode_regression_loss', 'generate_x0', 'noised',
+           'score_x0s', 'frozen', 'GanHead', 'gan_logits', 'generator_loss', 'critic_loss', 'initial_generator',
+           'sample_generator', 'dmd_command', 'score_generator', 'log_checkpoint_metrics', 'start_positions',
+           'placement_spread']
 
 # %% ../nbs/13_dmd.ipynb #9edfd9d2
 DMD_STEPS = (1000, 750, 500, 250)   # Self-Forcing's and DMD2's 4-step list, on the unshifted 0..1000 scale
@@ -114,7 +115,7 @@ class OdePairs(torch.utils.data.Dataset):
     def __getitem__(self, i:int) -> dict:
         return {"states": self.states[i].float(), "latents": self.latents[i].float(), "context": self.context[i]}
 
-# %% ../nbs/13_dmd.ipynb #a6a21e24
+# %% ../nbs/13_dmd.ipynb #13580fca
 def write_ode_pairs(cfg:Config, path:str|Path) -> Path:
     "Make `cfg.ode_count` teacher ODE trajectories on the run's prompts (the data set's first samples) and save them."
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
@@ -150,6 +151,7 @@ def ode_data(cfg:Config) -> OdePairs:
                          f"step_list and shift give {[round(s, 3) for s in want.tolist()]}: point ode_pairs at another file")
     return pairs
 
+# %% ../nbs/13_dmd.ipynb #4ef96d25
 def ode_pairs_main(argv:list|None=None):
     "`python -c 'from wan_repro.dmd import ode_pairs_main; ode_pairs_main()' --preset P [--set k=v ...]`: make the pairs, one process."
     import argparse, sys
@@ -185,7 +187,7 @@ def sid_loss(x0:Tensor,       # the generator's sample (with grad)
     per = ((r - f) * ((r - x) - alpha * (r - f))).flatten(1).mean(1)          # (B,)
     return torch.nan_to_num(per / norm).mean()
 
-# %% ../nbs/13_dmd.ipynb #9a53eb6c
+# %% ../nbs/13_dmd.ipynb #a982206b
 LOSSES = ("ode", "dmd", "sid")
 
 def _cond(batch:dict) -> dict:   # what a Wan model takes beside x, t and the text
@@ -210,13 +212,18 @@ def generate_x0(generator:nn.Module, batch:dict, cfg:Config, grad:bool=True) -> 
     with torch.set_grad_enabled(grad):
         return predict_x0(generator, x_k, sig[k].float(), context, **_cond(batch))
 
+# %% ../nbs/13_dmd.ipynb #83732ae1
+def noised(x0:Tensor, seeds:Tensor, cfg:Config, salt:int) -> tuple:   # (t (B,), s (B,), x_t (B, C, F, H, W))
+    "x0 noised to a level drawn per sample from the shifted grid within [min_t, max_t] (DMD: t in [20, 980])."
+    t, s = flow.sample_training_timesteps(len(x0), shift=cfg.shift, min_t=cfg.min_t, max_t=cfg.max_t,
+                                          uniform=seeded_rand(seeds, salt=salt), device=x0.device)
+    return t, s, flow.add_noise(x0, seeded_randn(seeds, x0.shape[1:], salt=salt + 1, device=x0.device), s)
+
 def score_x0s(teacher:nn.Module, critic:nn.Module, x0:Tensor, batch:dict, negative:Tensor, cfg:Config,
               salt:int=30) -> tuple:   # (x0_real, x0_fake), each (B, C, F, H, W)
-    "Noise the sample to a level in [min_t, max_t] of the shifted grid; the teacher's CFG x0 and the critic's from there."
-    seeds, context, B = batch["seed"], batch["context"].float(), x0.shape[0]
-    _, s = flow.sample_training_timesteps(B, shift=cfg.shift, min_t=cfg.min_t, max_t=cfg.max_t,
-                                          uniform=seeded_rand(seeds, salt=salt), device=x0.device)   # (B,)
-    x_t = flow.add_noise(x0, seeded_randn(seeds, x0.shape[1:], salt=salt + 1, device=x0.device), s)
+    "Noise the sample (`noised`); the teacher's CFG x0 and the critic's from there."
+    context = batch["context"].float()
+    _, s, x_t = noised(x0, batch["seed"], cfg, salt)
     real = predict_x0(teacher, x_t, s, context, cfg.real_guidance, negative.to(x0.device), **_cond(batch))
     return real, predict_x0(critic, x_t, s, context, **_cond(batch))
 
@@ -238,17 +245,15 @@ class GanHead(nn.Module):
         return self.net(tokens.float()).mean(1)[:, 0]
 
 def gan_logits(critic:nn.Module, x0:Tensor, batch:dict, cfg:Config, salt:int) -> Tensor:   # (B,)
-    "The GAN head's real/fake logit of x0 noised to a level of [min_t, max_t], read from the critic's block `gan_block`."
-    seeds, B = batch["seed"], x0.shape[0]
-    t, s = flow.sample_training_timesteps(B, shift=cfg.shift, min_t=cfg.min_t, max_t=cfg.max_t,
-                                          uniform=seeded_rand(seeds, salt=salt), device=x0.device)   # (B,)
-    x_t = flow.add_noise(x0, seeded_randn(seeds, x0.shape[1:], salt=salt + 1, device=x0.device), s)
+    "The GAN head's real/fake logit of x0 noised (`noised`), read from the tokens after the critic's block `gan_block`."
+    t, _, x_t = noised(x0, batch["seed"], cfg, salt)
     feats = []
     hook = critic.blocks[cfg.gan_block].register_forward_hook(lambda m, i, out: feats.append(out))
     try: critic(x_t, t, batch["context"].float(), **_cond(batch))
     finally: hook.remove()
     return critic.gan_head(feats[0])
 
+# %% ../nbs/13_dmd.ipynb #0f7262e3
 def generator_loss(generator:nn.Module, teacher:nn.Module, critic:nn.Module, batch:dict, negative:Tensor,
                    cfg:Config) -> dict:
     "DMD (or SiD) loss of the generator's few-step samples against the teacher's and the critic's scores (+ GAN)."
@@ -274,7 +279,7 @@ def critic_loss(generator:nn.Module, critic:nn.Module, batch:dict, cfg:Config) -
         out.update(loss=out["loss"] + cfg.gan_critic_weight * gan, gan=gan.detach())
     return out
 
-# %% ../nbs/13_dmd.ipynb #aa6d39ee
+# %% ../nbs/13_dmd.ipynb #be24d8fd
 def initial_generator(cfg:Config, teacher:nn.Module=None) -> nn.Module:
     "Where the generator starts: cfg.init (the ODE-initialised run, or a pretrained directory), else a copy of the teacher."
     return build_wan(cfg) if cfg.init else copy.deepcopy(teacher if teacher is not None else load_teacher(cfg.teacher, cfg))
@@ -310,6 +315,7 @@ def _step(ctx:StepContext) -> dict:
 
 def _data(cfg:Config): return ode_data(cfg) if cfg.loss == "ode" else latent_data(cfg)
 
+# %% ../nbs/13_dmd.ipynb #bebc063b
 def sample_generator(tr, out=None, num:int=4, seed:int=0, steps:int|None=None, guidance:float|None=None, ema:bool=True,
                      **opts) -> dict:
     "The few-step generator (its EMA): x0 at each level of the run's step list, fresh noise between, no CFG."
