@@ -55,9 +55,11 @@ def predict_x0(model:nn.Module,
     return flow.x0_from_velocity(x, v.float(), sigma)
 
 # %% ../nbs/13_dmd.ipynb #44ec1750
-def draw_exit(seeds:Tensor, num_levels:int, salt:int=11) -> Tensor:   # (B,) long in [0, K-1]
+def draw_exit(seeds:Tensor, num_levels:int, salt:int=11,
+              chunks:int|None=None) -> Tensor:   # (B,) long in [0, K-1], or (B, chunks): one per chunk of a causal model
     "Each sample's exit step (the level whose generator step is trained), uniform over the K levels, from its own seed."
-    return seeded_randint(seeds, 0, num_levels - 1, salt)
+    if chunks is None: return seeded_randint(seeds, 0, num_levels - 1, salt)
+    return (seeded_rand(seeds, (chunks,), salt) * num_levels).long().clamp_max(num_levels - 1)
 
 @torch.no_grad()
 def backward_simulate(generator:nn.Module,
@@ -111,12 +113,15 @@ class OdePairs(torch.utils.data.Dataset):
     def __init__(self, path:str|Path):
         d = torch.load(path, weights_only=True, mmap=True)   # mapped, not read: full-size pairs are large
         self.states, self.latents, self.context, self.sigmas = d["states"], d["latents"], d["context"], d["sigmas"]
+        self.teacher = d.get("teacher")   # what made them (a zoo name or a directory)
     def __len__(self): return len(self.latents)
     def __getitem__(self, i:int) -> dict:
         return {"states": self.states[i].float(), "latents": self.latents[i].float(), "context": self.context[i]}
 
 # %% ../nbs/13_dmd.ipynb #13580fca
-def write_ode_pairs(cfg:Config, path:str|Path) -> Path:
+def write_ode_pairs(cfg:Config, path:str|Path,
+                    make_pairs=make_ode_pairs,   # make_ode_pairs's signature; a causal teacher's: self_forcing.make_causal_ode_pairs
+                   ) -> Path:
     "Make `cfg.ode_count` teacher ODE trajectories on the run's prompts (the data set's first samples) and save them."
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         raise FileNotFoundError(f"ode_pairs={str(path)!r} does not exist: make it in one process first (python -c "
@@ -131,7 +136,7 @@ def write_ode_pairs(cfg:Config, path:str|Path) -> Path:
     teacher = load_teacher(cfg.teacher, cfg).to(dev)
     seeds = [cfg.seed * 1_000_003 + i for i in range(cfg.ode_count)]
     with torch.autocast("cuda", torch.bfloat16, enabled=dev == "cuda" and cfg.precision == "bf16"):
-        pairs = make_ode_pairs(teacher, contexts, seeds, negative, tuple(items[0]["latents"].shape), cfg.step_list,
+        pairs = make_pairs(teacher, contexts, seeds, negative, tuple(items[0]["latents"].shape), cfg.step_list,
                                cfg.shift, cfg.real_guidance, cfg.ode_substeps)
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
@@ -139,12 +144,15 @@ def write_ode_pairs(cfg:Config, path:str|Path) -> Path:
     os.replace(tmp, path)                          # whole or absent: an interrupted run leaves no half file
     return path
 
-def ode_data(cfg:Config) -> OdePairs:
-    "The ODE pairs of cfg.ode_pairs, made first (with the teacher) when the file does not exist yet."
+def ode_data(cfg:Config, make_pairs=make_ode_pairs) -> OdePairs:
+    "The ODE pairs of cfg.ode_pairs, made first (with the teacher, by `make_pairs`) when the file does not exist yet."
     if not cfg.ode_pairs: raise ValueError("loss='ode' needs ode_pairs: a .pt file of teacher ODE pairs (made when missing)")
     path = Path(cfg.ode_pairs)
-    if not path.exists(): write_ode_pairs(cfg, path)
+    if not path.exists(): write_ode_pairs(cfg, path, make_pairs)
     pairs = OdePairs(path)
+    if pairs.teacher is not None and pairs.teacher != str(cfg.teacher):
+        raise ValueError(f"{path} holds the ODE of teacher {pairs.teacher!r}, but this run's teacher is {cfg.teacher!r}: "
+                         f"point ode_pairs at another file")
     want = few_step_sigmas(cfg.step_list, cfg.shift)
     if pairs.sigmas.shape != want.shape or not torch.allclose(pairs.sigmas, want):
         raise ValueError(f"{path} holds states at the levels {[round(s, 3) for s in pairs.sigmas.tolist()]}, but this run's "
@@ -193,12 +201,22 @@ LOSSES = ("ode", "dmd", "sid")
 def _cond(batch:dict) -> dict:   # what a Wan model takes beside x, t and the text
     return {k: batch[k].float() for k in ("y", "image_context") if k in batch}
 
-def ode_regression_loss(generator:nn.Module, batch:dict, sigmas:Tensor) -> dict:
+def ode_regression_loss(generator:nn.Module, batch:dict, sigmas:Tensor,
+                        chunk_frames:int|None=None,   # a causal student: one level per chunk of this many latent frames
+                        teacher_forcing:bool=False,   # ... and the ODE's clean ends of the other chunks as its context
+                       ) -> dict:
     "CausVid's ODE initialisation: from a trajectory's state at a few-step level, predict where the teacher's ODE ends (MSE)."
     states, x0, seeds = batch["states"].float(), batch["latents"].float(), batch["seed"]   # (B, K, C, F, H, W), (B, C, F, H, W)
-    k = draw_exit(seeds, states.shape[1]).to(x0.device)                                     # (B,) one level per sample
-    x_k, s = states[torch.arange(len(k), device=x0.device), k], sigmas.to(x0.device)[k].float()
-    pred = predict_x0(generator, x_k, s, batch["context"].float(), **_cond(batch))
+    (B, K, C, T, H, W), dev = states.shape, x0.device
+    if chunk_frames is None:
+        k = draw_exit(seeds, K).to(dev)                                                      # (B,) one level per sample
+        x_k, s = states[torch.arange(B, device=dev), k], sigmas.to(dev)[k].float()
+    else:                                                                                    # a level per chunk
+        k = draw_exit(seeds, K, chunks=T // chunk_frames).to(dev).repeat_interleave(chunk_frames, 1)   # (B, T)
+        x_k = states.gather(1, k[:, None, None, :, None, None].expand(B, 1, C, T, H, W)).squeeze(1)
+        s = sigmas.to(dev)[k].float()                                                        # (B, T)
+    model = functools.partial(generator, clean_x=x0) if teacher_forcing else generator
+    pred = predict_x0(model, x_k, s, batch["context"].float(), **_cond(batch))
     return {"loss": ((pred - x0) ** 2).mean()}
 
 def generate_x0(generator:nn.Module, batch:dict, cfg:Config, grad:bool=True) -> Tensor:   # (B, C, F, H, W)
@@ -255,9 +273,9 @@ def gan_logits(critic:nn.Module, x0:Tensor, batch:dict, cfg:Config, salt:int) ->
 
 # %% ../nbs/13_dmd.ipynb #0f7262e3
 def generator_loss(generator:nn.Module, teacher:nn.Module, critic:nn.Module, batch:dict, negative:Tensor,
-                   cfg:Config) -> dict:
+                   cfg:Config, x0:Tensor|None=None) -> dict:   # x0: samples to judge, else generate_x0's (with grad)
     "DMD (or SiD) loss of the generator's few-step samples against the teacher's and the critic's scores (+ GAN)."
-    x0 = generate_x0(generator, batch, cfg)
+    if x0 is None: x0 = generate_x0(generator, batch, cfg)
     if cfg.loss == "dmd":
         with torch.no_grad(): real, fake = score_x0s(teacher, critic, x0.detach(), batch, negative, cfg)
         out = {"loss": dmd_loss(x0, real, fake), "real_fake_gap": (real - fake).abs().mean()}
@@ -269,9 +287,10 @@ def generator_loss(generator:nn.Module, teacher:nn.Module, critic:nn.Module, bat
         out.update(loss=out["loss"] + cfg.gan_weight * gan, gan=gan.detach())
     return out
 
-def critic_loss(generator:nn.Module, critic:nn.Module, batch:dict, cfg:Config) -> dict:
+def critic_loss(generator:nn.Module, critic:nn.Module, batch:dict, cfg:Config, x0:Tensor|None=None) -> dict:
     "The fake score: flow matching on the generator's (detached) samples, t in [min_t, max_t] of the shifted grid (+ GAN)."
-    x0 = generate_x0(generator, batch, cfg, grad=False)
+    if x0 is None: x0 = generate_x0(generator, batch, cfg, grad=False)
+    x0 = x0.detach()
     out = flow_loss(critic, {**batch, "latents": x0}, Config(cfg, text_drop=0.0, loss_weighting=False))
     if cfg.gan_weight > 0:   # the head learns real clips (the batch's) from the generator's, both noised alike
         real, fake = gan_logits(critic, batch["latents"].float(), batch, cfg, 42), gan_logits(critic, x0, batch, cfg, 42)

@@ -188,7 +188,7 @@ def _check_inputs(noise, context, guidance, negative_context) -> bool:
 
 def guided_velocity(model:Callable,          # model(x, t, context, y=None, image_context=None) -> v
                     x:Tensor,                # (B, C, F, H, W) current state
-                    sigma,                   # its noise level: a float, or (B,) one per sample (training)
+                    sigma,                   # its noise level: a float, (B,) one per sample, or (B, F) one per frame
                     context:Tensor,          # (B, L, D)
                     guidance=1.0,            # w: float or (B,)
                     negative_context:Tensor|None=None,  # (B or 1, L, D)
@@ -198,9 +198,10 @@ def guided_velocity(model:Callable,          # model(x, t, context, y=None, imag
     "The model's velocity at noise level sigma, with CFG done as one forward of 2B rows (skipped when w = 1)."
     use_cfg = _check_inputs(x, context, guidance, negative_context)
     B = x.shape[0]
-    if torch.is_tensor(sigma) and sigma.ndim:                                # (B,) per-sample levels
-        if sigma.shape != (B,): raise ValueError(f"sigma has shape {tuple(sigma.shape)}; pass a float or one level per sample ({B},)")
-        t = NUM_TRAIN_TIMESTEPS * sigma.float().to(x.device)                 # (B,) in [0, 1000]
+    if torch.is_tensor(sigma) and sigma.ndim:                                # (B,) per sample or (B, F) per frame
+        if sigma.shape not in ((B,), (B, x.shape[2])):
+            raise ValueError(f"sigma has shape {tuple(sigma.shape)}; pass a float, one level per sample ({B},) or per frame ({B}, {x.shape[2]})")
+        t = NUM_TRAIN_TIMESTEPS * sigma.float().to(x.device)                 # (B,) or (B, F) in [0, 1000]
     else: t = torch.full((B,), NUM_TRAIN_TIMESTEPS * float(sigma), device=x.device)
     if int_timesteps: t = t.floor()
     if not use_cfg: return model(x, t, context, y=y, image_context=image_context).to(x.dtype)

@@ -57,26 +57,31 @@ def build_wan(cfg:Config) -> WanDiT:
     model.load_state_dict(weights)
     return model
 
-def flow_loss(model:nn.Module, batch:dict, cfg:Config) -> dict:
-    "Flow-matching loss of `model` on a batch of latents + text, noise and t drawn from the samples' seeds."
+def flow_loss(model:nn.Module, batch:dict, cfg:Config,
+              chunk_frames:int|None=None,  # a causal model: one timestep per chunk of this many latent frames
+              teacher_forcing:bool=False,  # ... and the clean latents beside the noisy ones as its context (clean_x)
+             ) -> dict:
+    "Flow-matching loss of `model` on a batch of latents + text, noise and t drawn from the samples' seeds (per sample or per chunk)."
     x0, context, seeds = batch["latents"].float(), batch["context"].float(), batch["seed"]   # (B, C, F, H, W), (B, L, D), (B,)
-    B = x0.shape[0]
+    B, F = x0.shape[0], x0.shape[2]
     noise = seeded_randn(seeds, x0.shape[1:], salt=0, device=x0.device, dtype=x0.dtype)
     # t uniform on the shifted training grid: t = 1000 * shift(s), s = linspace(1, 0, 1001)[:-1] (within [min_t, max_t]
-    # when cfg has them: DMD's critic keeps 20 <= t <= 980)
-    t, sigma = flow.sample_training_timesteps(B, shift=cfg.shift, min_t=cfg.get("min_t", 0.0), max_t=cfg.get("max_t", 1000.0),
-                                              uniform=seeded_rand(seeds, salt=1), device=x0.device)  # (B,)
+    # when cfg has them: DMD's critic keeps 20 <= t <= 980); a causal model draws one t per chunk (diffusion forcing)
+    per_chunk = (F // chunk_frames,) if chunk_frames else ()
+    t, sigma = flow.sample_training_timesteps(B, F if chunk_frames else None, chunk_frames or 1, shift=cfg.shift,
+                                              min_t=cfg.get("min_t", 0.0), max_t=cfg.get("max_t", 1000.0),
+                                              uniform=seeded_rand(seeds, per_chunk, salt=1), device=x0.device)  # (B,) or (B, F)
     # classifier-free guidance needs the unconditional velocity: drop the text with probability text_drop
     drop = (seeded_rand(seeds, salt=2) < cfg.text_drop).to(x0.device).view(B, 1, 1)
     null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)
     context = torch.where(drop, null, context)
     x_t = flow.add_noise(x0, noise, sigma)                                           # x_t = (1-s) x0 + s eps
     y = batch["y"].float() if "y" in batch else None                                 # I2V: mask + first-frame latent
-    v = model(x_t, t, context, y=y)
-    target = flow.velocity_target(x0, noise)                                         # v = eps - x0
-    per_sample = ((v.float() - target.float()) ** 2).flatten(1).mean(1)              # (B,)
-    w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(per_sample)
-    return {"loss": (w * per_sample).mean(), "mse": per_sample.mean().detach()}
+    v = model(x_t, t, context, y=y, clean_x=x0 if teacher_forcing else None)
+    err = (v.float() - flow.velocity_target(x0, noise).float()) ** 2                 # target v = eps - x0
+    w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(t)
+    per = err.flatten(1).mean(1) if t.ndim == 1 else err.mean((1, 3, 4))             # (B,) per sample, or (B, F) per frame
+    return {"loss": (w * per).mean(), "mse": per.mean().detach()}
 
 # %% ../nbs/05_toy_teacher.ipynb #b2c4d6e8
 def _teacher_build(cfg):   # the model keeps its name "model" (checkpoints and logs of earlier runs use it)
