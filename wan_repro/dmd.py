@@ -161,15 +161,18 @@ def ode_data(cfg:Config, make_pairs=make_ode_pairs) -> OdePairs:
 
 # %% ../nbs/13_dmd.ipynb #4ef96d25
 def ode_pairs_main(argv:list|None=None):
-    "`python -c 'from wan_repro.dmd import ode_pairs_main; ode_pairs_main()' --preset P [--set k=v ...]`: make the pairs, one process."
+    "`python -c 'from wan_repro.dmd import ode_pairs_main; ode_pairs_main()' [--technique T] --preset P [--set k=v ...]`: the pairs, one process."
     import argparse, sys
-    from wan_repro.train import parse_sets
-    ap = argparse.ArgumentParser(description="Make the ODE pairs of a `dmd` preset (before a multi-GPU run).")
+    from wan_repro.train import get_technique, parse_sets
+    ap = argparse.ArgumentParser(description="Make the ODE pairs of a preset with loss=ode (before a multi-GPU run).")
+    ap.add_argument("--technique", default="dmd", help="dmd, or self_forcing (a causal student's pairs)")
     ap.add_argument("--preset", default="toy-ode")
     ap.add_argument("--set", dest="sets", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
     args, _ = ap.parse_known_args(sys.argv[1:] if argv is None else argv)   # wan-train's other arguments pass by
-    cfg = make_config("dmd", args.preset, parse_sets(args.sets, make_config("dmd", args.preset)))
-    print(f"ODE pairs: {cfg.ode_pairs} ({len(ode_data(cfg))} trajectories)")
+    tech = get_technique(args.technique)
+    cfg = make_config(tech, args.preset, parse_sets(args.sets, make_config(tech, args.preset)))
+    if cfg.loss != "ode": raise ValueError(f"preset {args.preset!r} of {tech.name} trains with loss={cfg.loss!r}: only loss=ode uses ODE pairs")
+    print(f"ODE pairs: {cfg.ode_pairs} ({len(tech.data(cfg))} trajectories)")
 
 # %% ../nbs/13_dmd.ipynb #83e22e91
 def dmd_gradient(x0:Tensor,       # (B, C, F, H, W) the generator's sample

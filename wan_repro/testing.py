@@ -5,6 +5,7 @@
 # %% ../nbs/90_testing.ipynb #f3917219
 from __future__ import annotations
 import math
+from pathlib import Path
 import torch
 import torch.nn as nn
 
@@ -12,7 +13,8 @@ from . import flow
 from .train import Parts, StepContext, Technique, register, seeded_randn, seeded_rand
 
 # %% auto #0
-__all__ = ['GAUSS_DMD', 'MLPVelocity', 'GaussianTeacher', 'ResidualGenerator', 'PromptIds', 'states_equal', 'SyntheticLatents']
+__all__ = ['GAUSS_DMD', 'MLPVelocity', 'GaussianTeacher', 'ResidualGenerator', 'PromptIds', 'states_equal', 'SlurmSandbox',
+           'SyntheticLatents']
 
 # %% ../nbs/90_testing.ipynb #a14fcbf1
 from .train import SyntheticLatents
@@ -125,3 +127,41 @@ def states_equal(a:dict, b:dict) -> list[str]:
         same = torch.equal(x, y) if torch.is_tensor(x) and torch.is_tensor(y) else x == y
         if not same: diff.append(k)
     return diff
+
+# %% ../nbs/90_testing.ipynb #9a827c60
+class SlurmSandbox:
+    "A throwaway checkout to run slurm/*.sbatch in: srun, scontrol and (optionally) python stand-ins record their calls."
+    def __init__(self, root:str|Path,   # an empty temporary directory
+                 repo:str|Path):        # the repository whose slurm/ scripts run
+        import os, sys
+        self.repo, self.work = Path(repo), Path(root) / "checkout"
+        (self.work / "bin").mkdir(parents=True)
+        (self.work / "slurm").symlink_to(self.repo / "slurm")
+        stubs = {"srun": f'echo "$@" >> {self.work}/srun_args',
+                 "scontrol": '[ "$1 $2" = "show hostnames" ] && echo gpu-a01',
+                 "python": f'[ "$1" = -c ] && exit 0; echo "$@" >> {self.work}/python_args'}   # -c: launch.sh's check
+        for name, body in stubs.items():
+            (self.work / "bin" / name).write_text(f"#!/bin/sh\n{body}\n"); (self.work / "bin" / name).chmod(0o755)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_") and k not in ("PRESET", "OUT")}
+        self.env.update(OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore", PYTHON=sys.executable, WAN_REPO=str(self.work))
+
+    def slurm(self, nodes:int=8, gpus:int=8) -> dict:
+        "The environment of a simulated SLURM job on `nodes` nodes of `gpus` GPUs (with the stand-ins first on the PATH)."
+        return dict(PATH=f"{self.work / 'bin'}:{self.env['PATH']}", SLURM_JOB_ID="42", SLURM_JOB_NUM_NODES=str(nodes),
+                    SLURM_GPUS_ON_NODE=str(gpus), SLURM_JOB_NODELIST=f"gpu-a[01-{nodes:02d}]")
+
+    @property
+    def python(self) -> dict: return dict(PYTHON=str(self.work / "bin" / "python"))   # record a local launch instead
+
+    def run(self, script:str, *args, **env):   # -> subprocess.CompletedProcess
+        "bash slurm/<script> args... in the sandbox, with extra environment variables."
+        import subprocess
+        return subprocess.run(["bash", str(self.repo / "slurm" / script), *map(str, args)], env={**self.env, **env},
+                              capture_output=True, text=True, timeout=600)
+
+    def calls(self, name:str) -> list:
+        "The argument lines the stand-in `name` (srun or python) recorded since the last look (then forgotten)."
+        f = self.work / f"{name}_args"
+        if not f.exists(): return []
+        lines = f.read_text().strip().split("\n"); f.unlink()
+        return lines
