@@ -17,14 +17,14 @@ from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
 # %% auto #0
-__all__ = ['WAN_PRESETS', 'GUIDANCE_FREQ_DIM', 'WEIGHTS_NAME', 'INDEX_NAME', 'LORA_WEIGHT_NAME', 'WanConfig',
+__all__ = ['WAN_PRESETS', 'GUIDANCE_FREQ_DIM', 'WEIGHTS_NAME', 'INDEX_NAME', 'LORA_WEIGHT_NAME', 'LORA_TARGETS', 'WanConfig',
            'sinusoidal_embedding', 'rope_angles', 'apply_rope', 'attention', 'FP32LayerNorm', 'WanAttention',
            'WanSelfAttention', 'WanCrossAttention', 'WanBlock', 'WanHead', 'block_causal_frame_mask',
            'teacher_forcing_frame_mask', 'frame_mask_to_tokens', 'KVCache', 'new_guidance_embedding', 'WanDiT',
            'wan_key', 'diffusers_key', 'config_to_diffusers', 'config_to_wan', 'config_from_diffusers',
            'config_from_wan', 'detect_layout', 'weight_files', 'read_weights', 'load_state_dict', 'DiffusersWanDiT',
            'lora_target_names', 'parse_lora_key', 'read_lora', 'lora_adapters', 'load_lora', 'set_lora_scale',
-           'merge_lora', 'unload_lora']
+           'merge_lora', 'unload_lora', 'add_lora', 'lora_state_dict', 'save_lora']
 
 # %% ../nbs/00_wan_model.ipynb #5967c7f3
 @dataclass
@@ -872,10 +872,19 @@ def lora_adapters(model:nn.Module) -> list[str]:
     "Names of the LoRAs loaded into `model`."
     return sorted({n for m in _lora_layers(model) for n in m.lora_A})
 
+def _inject(model:nn.Module, config, adapter_name:str):
+    "peft's LoRA layers for `config` in `model`, beside the LoRAs already in it."
+    from peft import inject_adapter_in_model
+    if not hasattr(model, "_lora_requires_grad"):   # peft freezes the base weights: remember them for _remove_lora
+        model._lora_requires_grad = {n: p.requires_grad for n, p in model.named_parameters()}
+    configs = model.__dict__.pop("peft_config", {})          # peft keeps one config per adapter on the model
+    inject_adapter_in_model(config, model, adapter_name)
+    model.peft_config = {**configs, **model.peft_config}
+
 def load_lora(model:nn.Module, src, # a LoRA .safetensors file, a folder with one, or a state dict
               adapter_name:str="default", scale:float=1.0, metadata:dict|None=None, strict:bool=True) -> nn.Module:
     "Add a LoRA to `model` in place (with peft), at strength `scale`; other loaded LoRAs keep acting."
-    from peft import LoraConfig, inject_adapter_in_model, set_peft_model_state_dict
+    from peft import LoraConfig, set_peft_model_state_dict
     if adapter_name in lora_adapters(model):
         raise ValueError(f"a LoRA named {adapter_name!r} is already loaded: pass another adapter_name, or unload_lora(model) first")
     found = read_lora(src, model, metadata, strict)
@@ -884,11 +893,7 @@ def load_lora(model:nn.Module, src, # a LoRA .safetensors file, a folder with on
     config = LoraConfig(r=r, lora_alpha=a, target_modules=sorted(found),
                         rank_pattern={re.escape(n): k for n, k in rank.items() if k != r},   # exact names, as regexes
                         alpha_pattern={re.escape(n): k for n, k in alpha.items() if k != a})
-    if not hasattr(model, "_lora_requires_grad"):   # peft freezes the base weights: remember them for _remove_lora
-        model._lora_requires_grad = {n: p.requires_grad for n, p in model.named_parameters()}
-    configs = model.__dict__.pop("peft_config", {})          # peft keeps one config per adapter on the model
-    inject_adapter_in_model(config, model, adapter_name)
-    model.peft_config = {**configs, **model.peft_config}
+    _inject(model, config, adapter_name)
     set_peft_model_state_dict(model, {f"{n}.lora_{p}.weight": ab[p] for n, ab in found.items() for p in "AB"}, adapter_name)
     for m in _lora_layers(model): m.set_adapter(lora_adapters(model))   # peft would leave only the newest active
     set_lora_scale(model, scale, adapter_name)
@@ -921,3 +926,46 @@ def merge_lora(model:nn.Module) -> nn.Module:
 def unload_lora(model:nn.Module) -> nn.Module:
     "Remove every loaded LoRA without merging it: the model is as before `load_lora`."
     return _remove_lora(model, merge=False)
+
+# %% ../nbs/00_wan_model.ipynb #8ec16f12
+LORA_TARGETS = ("q", "k", "v", "o", "ffn.0", "ffn.2")   # self- and cross-attention projections and the FFN (SVI, DRaFT)
+
+def add_lora(model:nn.Module, rank:int=16,
+             alpha:float|None=None,           # the update is (alpha / rank) B A; default alpha = rank (a scaling of 1)
+             targets:tuple=LORA_TARGETS,      # module names (or their last parts) to adapt
+             adapter_name:str="default") -> nn.Module:
+    "Add a new trainable LoRA to `model` in place: A Kaiming-uniform, B zero (a no-op until trained), base weights frozen."
+    from peft import LoraConfig
+    if adapter_name in lora_adapters(model):
+        raise ValueError(f"a LoRA named {adapter_name!r} is already in the model: pass another adapter_name")
+    hit = [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and any(n == t or n.endswith("." + t) for t in targets)]
+    if not hit: raise ValueError(f"no Linear layer of the model is named (or ends in) any of {list(targets)}")
+    _inject(model, LoraConfig(r=rank, lora_alpha=alpha or rank, target_modules=list(targets)), adapter_name)
+    return model
+
+def lora_state_dict(model:nn.Module, adapter_name:str="default") -> dict:
+    "One LoRA's tensors {our module name: {A, B, alpha}} (`read_lora`'s form), taken from the model."
+    if adapter_name not in lora_adapters(model): raise ValueError(f"no LoRA named {adapter_name!r}; loaded: {lora_adapters(model)}")
+    layers = {id(m) for m in _lora_layers(model)}
+    return {name: {"A": m.lora_A[adapter_name].weight.detach(), "B": m.lora_B[adapter_name].weight.detach(),
+                   "alpha": float(m.lora_alpha[adapter_name])}
+            for name, m in model.named_modules() if id(m) in layers and adapter_name in m.lora_A}
+
+def save_lora(model:nn.Module, path:str|Path,  # a .safetensors file, or a folder (then LORA_WEIGHT_NAME in it)
+              adapter_name:str="default") -> Path:
+    "Write one LoRA alone, in diffusers' naming with its rank and alpha as adapter metadata (what save_lora_weights writes)."
+    from safetensors.torch import save_file
+    found = lora_state_dict(model, adapter_name)
+    path = Path(path)
+    if path.suffix != ".safetensors": path = path / LORA_WEIGHT_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dif = {n: diffusers_key(n + ".weight").removesuffix(".weight") for n in found}
+    tensors = {f"transformer.{dif[n]}.lora_{p}.weight": ab[p].float().contiguous().cpu() for n, ab in found.items() for p in "AB"}
+    rank, alpha = ({dif[n]: ab["A"].shape[0] for n, ab in found.items()}, {dif[n]: ab["alpha"] for n, ab in found.items()})
+    r, a = (Counter(d.values()).most_common(1)[0][0] for d in (rank, alpha))
+    meta = {"r": r, "lora_alpha": a, "target_modules": sorted(dif.values()),
+            "rank_pattern": {re.escape(n): k for n, k in rank.items() if k != r},
+            "alpha_pattern": {re.escape(n): k for n, k in alpha.items() if k != a}}
+    meta = {f"transformer.{k}": v for k, v in meta.items()}          # a pipeline file's metadata is keyed by component
+    save_file(tensors, str(path), metadata={"format": "pt", "lora_adapter_metadata": json.dumps(meta)})
+    return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json, shutil, tempfile
 from pathlib import Path
+from typing import Callable
 
 import torch
 from torch import Tensor
@@ -14,7 +15,7 @@ from torch import Tensor
 import torch.nn as nn
 
 from . import flow, toy
-from .model import WAN_PRESETS, WanConfig, WanDiT
+from .model import WAN_PRESETS, WanConfig, WanDiT, lora_adapters, merge_lora, save_lora
 from .train import (Config, Parts, StepContext, Technique, Trainer, collate, latent_data, list_checkpoints,
                              make_config, read_checkpoint, read_log, register, sample_flow, seeded_rand, seeded_randn)
 
@@ -60,6 +61,8 @@ def build_wan(cfg:Config) -> WanDiT:
 def flow_loss(model:nn.Module, batch:dict, cfg:Config,
               chunk_frames:int|None=None,  # a causal model: one timestep per chunk of this many latent frames
               teacher_forcing:bool=False,  # ... and the clean latents beside the noisy ones as its context (clean_x)
+              inject:Callable|None=None,   # (x0, noise, y, t, sigma) -> (x0', noise', y'), the inputs the model sees (SVI)
+              return_pred:bool=False,      # also return 'pred': (v, target, sigma, t), detached, for the caller's use
              ) -> dict:
     "Flow-matching loss of `model` on a batch of latents + text, noise and t drawn from the samples' seeds (per sample or per chunk)."
     x0, context, seeds = batch["latents"].float(), batch["context"].float(), batch["seed"]   # (B, C, F, H, W), (B, L, D), (B,)
@@ -75,13 +78,17 @@ def flow_loss(model:nn.Module, batch:dict, cfg:Config,
     drop = (seeded_rand(seeds, salt=2) < cfg.text_drop).to(x0.device).view(B, 1, 1)
     null = batch["null_context"].float() if "null_context" in batch else torch.zeros_like(context)
     context = torch.where(drop, null, context)
-    x_t = flow.add_noise(x0, noise, sigma)                                           # x_t = (1-s) x0 + s eps
     y = batch["y"].float() if "y" in batch else None                                 # I2V: mask + first-frame latent
-    v = model(x_t, t, context, y=y, clean_x=x0 if teacher_forcing else None)
-    err = (v.float() - flow.velocity_target(x0, noise).float()) ** 2                 # target v = eps - x0
+    x_in, noise_in, y_in = inject(x0, noise, y, t, sigma) if inject else (x0, noise, y)
+    x_t = flow.add_noise(x_in, noise_in, sigma)                                      # x_t = (1-s) x0 + s eps
+    v = model(x_t, t, context, y=y_in, clean_x=x0 if teacher_forcing else None)
+    target = flow.velocity_target(x0, noise_in).float()                              # v = eps - x0: towards the clean x0
+    err = (v.float() - target) ** 2
     w = flow.training_weight(t.cpu(), cfg.shift).to(x0.device) if cfg.loss_weighting else torch.ones_like(t)
     per = err.flatten(1).mean(1) if t.ndim == 1 else err.mean((1, 3, 4))             # (B,) per sample, or (B, F) per frame
-    return {"loss": (w * per).mean(), "mse": per.mean().detach()}
+    out = {"loss": (w * per).mean(), "mse": per.mean().detach()}
+    if return_pred: out["pred"] = (v.detach().float(), target, sigma, t)
+    return out
 
 # %% ../nbs/05_toy_teacher.ipynb #b2c4d6e8
 def _teacher_build(cfg):   # the model keeps its name "model" (checkpoints and logs of earlier runs use it)
@@ -183,7 +190,8 @@ def register_run(name:str,           # the zoo entry, e.g. t2v-cfg
         with tempfile.TemporaryDirectory() as d:
             tr = Trainer(technique, make_config(technique, preset), d, progress=False)
             tr.run()
-            model.load_state_dict(tr.model(ema=True).state_dict())
+            trained = tr.model(ema=True)
+            model.load_state_dict((merge_lora(trained) if lora_adapters(trained) else trained).state_dict())
     ZOO_RUNS[name] = (technique, preset, command)
     toy.register_zoo(name, build=lambda: WanDiT(config), train=train or train_into, seed=0, version=version,
                      config=config.__dict__, command=command, module=module)
@@ -291,8 +299,11 @@ def commit_run(run:str|Path,         # the finished run of ZOO_RUNS[name] (the l
     trained_on = trained_on or (torch.cuda.get_device_name() if torch.cuda.is_available() else f"{os.cpu_count()} CPU cores")
     meta = {**toy._meta(toy.ZOO[name]), "steps": trainer.step, "dtype": "float16", "trained_on": trained_on,
             "train_minutes": round(sum(_log_minutes(l) for l in logs), 1)}
-    path = toy.zoo_dir() / f"{name}.safetensors"
-    toy._save(trainer.model(ema=True), path, meta, torch.float16)
+    path, model = toy.zoo_dir() / f"{name}.safetensors", trainer.model(ema=True)
+    if lora_adapters(model):      # a LoRA run: the adapter alone beside the zoo's plain model, which has it merged in
+        save_lora(model, path.with_name(f"{name}-lora.safetensors"))
+        model = merge_lora(model)
+    toy._save(model, path, meta, torch.float16)
     # 3. one loss log: each run's rows after the steps of the runs before it, and a `run` column saying which
     offset, rows = 0, []
     for i, log in enumerate(logs):
