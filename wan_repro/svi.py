@@ -54,6 +54,7 @@ def join_clips(clips:Tensor,          # (n, B, 3, T, H, W) from chain_clips
     "One long video: every clip after the first without its first K frames (they repeat the frames it was given)."
     return torch.cat([clips[0]] + [c[:, :, motion_frames:] for c in clips[1:]], 2)
 
+# %% ../nbs/16_svi.ipynb #e941eb92
 def chain_scores(clips:Tensor,        # (n, B, 3, T, H, W) from chain_clips
                  captions:list,       # the B prompts
                  first_frames:Tensor, # what clip 1 was given: (B, 3, H, W) or (B, 3, K, H, W)
@@ -203,6 +204,7 @@ def inject_errors(x0:Tensor,     # (B, C, F, H, W) clean latents
         y[:, -C:, :k] += on("y", cfg.y_prob, has_y) * e_y                                    # y = [mask, latents]
     return x0, noise, y
 
+# %% ../nbs/16_svi.ipynb #57435272
 def svi_loss(model:nn.Module, batch:dict, cfg:Config,
              buffers:dict) -> dict:  # 'noise', 'latent': ErrorBuffer, updated in place
     "Flow matching on error-injected inputs towards the clean latent; the step's own errors go back into the buffers."
@@ -297,6 +299,7 @@ def first_frames_for(captions:list, seed:int=0, world:toy.ShapesWorld=None) -> T
     labels |= {k: torch.randint(0, world.size, (len(captions),), generator=g) for k in ("x", "y")}
     return world.render(labels, frames=1)[:, :, 0]
 
+# %% ../nbs/16_svi.ipynb #bc635f5c
 def chain_main(argv:list|None=None):
     "Entry point of `wan-chain`: chain image-to-video clips of a toy model into one long video."
     ap = argparse.ArgumentParser(prog="wan-chain", description="Chain image-to-video clips (SVI): clip k+1 starts from the "
