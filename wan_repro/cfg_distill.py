@@ -85,7 +85,8 @@ WAN_NEGATIVE_PROMPT = ("色调艳丽，过曝，静态，细节模糊不清，�
 
 def load_teacher(src:str, cfg:Config) -> WanDiT:
     "The frozen teacher: a toy zoo name (t2v-teacher, i2v-teacher), a pretrained directory or a wan-train run directory."
-    teacher = toy.zoo(src) if src in toy.ZOO else build_wan(Config({**cfg, "init": src}))
+    in_zoo = src in toy.ZOO or (toy.zoo_dir() / f"{src}.safetensors").exists()   # registered, or committed by a module not yet imported
+    teacher = toy.zoo(src) if in_zoo else build_wan(Config({**cfg, "init": src}))
     return teacher.requires_grad_(False).eval()
 
 def _build(cfg:Config) -> Parts:

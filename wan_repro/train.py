@@ -1052,12 +1052,19 @@ def generate(run:str|Path,               # a run directory written by wan-train 
              seed:int=0,
              device:str="cpu",
              prompts:list|str|None=None, # text to condition on instead of the first training samples' (repeated to fill num)
+             lora:str|Path|None=None,    # a LoRA file (or folder) to add to the generator, beside any LoRA the run trained
+             lora_scale:float|None=None, # the strength of every LoRA in the generator (default: as trained, 1)
              **opts) -> dict:            # the hook's options, e.g. steps, guidance, ema
     "Sample a trained run through its technique's `sample` hook (default: `sample_flow`); returns the hook's dict."
     prompts = [prompts] if isinstance(prompts, str) else list(prompts or [])
     num = num if num is not None else len(prompts) or 4
     if num < 1: raise ValueError(f"num must be >= 1, got {num}")
     tr = open_run(run, device)
+    if lora or lora_scale is not None:   # on the live generator: its EMA copy (tr.model(ema=True)) inherits both
+        from wan_repro.model import load_lora, set_lora_scale
+        gen = tr.parts["generator"]
+        if lora: load_lora(gen, lora, adapter_name="added")
+        set_lora_scale(gen, 1.0 if lora_scale is None else lora_scale)   # no LoRA in the model: one line says so
     if prompts:
         item = tr.stream.dataset[0]
         if "context" not in item and "caption" not in item:
@@ -1100,6 +1107,10 @@ def _generate_parser() -> argparse.ArgumentParser:
     ap.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale, or the w a guidance-embedding "
                     "student takes (default: the technique's; 1, no guidance, for a flow model)")
     ap.add_argument("--no-ema", action="store_true", help="sample the trained weights, not their EMA")
+    ap.add_argument("--lora", default=None, metavar="FILE", help="a LoRA file to add to the run's model (diffusers, peft, "
+                    "original Wan or kohya naming)")
+    ap.add_argument("--lora-scale", type=float, default=None, help="the strength of the model's LoRAs (the run's own and "
+                    "--lora's; default 1, as trained)")
     ap.add_argument("--text-encoder", default=None, metavar="DIR",
                     help="a UMT5 directory to encode prompts with when the run trained on a latent cache (default: the cache's)")
     ap.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
@@ -1115,7 +1126,7 @@ def _generate_main(argv:list):
         opts = {k: v for k, v in dict(steps=a.steps, guidance=a.guidance).items() if v is not None}   # else the hook's
         opts["ema"] = not a.no_ema
         if a.text_encoder: opts["text_encoder"] = a.text_encoder
-        res = generate(a.run, a.out, a.num, a.seed, a.device, prompts=prompts or None, **opts)
+        res = generate(a.run, a.out, a.num, a.seed, a.device, prompts=prompts or None, lora=a.lora, lora_scale=a.lora_scale, **opts)
     except (ValueError, KeyError, OSError, CorruptCheckpointError) as e: _fail(e)
     for f in res.get("files", []): print(f"wan-train: wrote {f}")
 
