@@ -173,10 +173,10 @@ def evaluate_draft(model:nn.Module, n:int=48, real:Tensor|None=None, reward=None
                    steps:int=3, shift:float=15.0, guidance:float=5.0, sampler:str="euler",
                    return_videos:bool=False) -> dict:
     "toy.evaluate's scores, FSD, `reward` (mean of the first frames' reward) and `centre_px` of n videos sampled as DRaFT samples."
-    import functools
     from wan_repro.teacher import all_captions, evaluate_model
+    if sampler not in SAMPLERS: raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}, got {sampler!r}")
     m, w = guided(model, guidance)
-    run = functools.partial(sample_consistency) if sampler == "consistency" else sampler
+    run = sample_consistency if sampler == "consistency" else "euler"      # sample_videos gives it the seeds
     scores, videos = evaluate_model(m, n, real, return_videos=True, steps=steps, shift=shift, guidance=w, sampler=run)
     caps = (all_captions() * (n // 48 + 1))[:n]
     with torch.no_grad(): scores["reward"] = (reward or CentredReward())(videos[:, :, 0], caps).mean().item()
