@@ -217,6 +217,7 @@ def stream_samples(model:WanDiT, captions:list,
                    sigmas=None,                  # a chunk's levels (default: the 4-step list, shift 5)
                    prompts:dict|None=None,       # {chunk: captions}: switch the prompts before that chunk
                    prefix:Tensor|None=None,      # (B, 3, 4 P, H, W) given video frames (image-to-video / continuation)
+                   sampler=None,                 # a streaming sampler with sample_stream's arguments (default: it)
                    **stream_kw) -> Tensor:       # (B, 3, 4 (P + frames), H, W) decoded videos in [-1, 1], on the CPU
     "Toy videos streamed by a causal model from captions (and a schedule of prompt switches, a given start)."
     world, codec, dev = toy.ShapesWorld(), toy.ShapesCodec(), model.device
@@ -225,7 +226,7 @@ def stream_samples(model:WanDiT, captions:list,
     switch = {i: toy.encode_text(c).to(dev) for i, c in (prompts or {}).items()}
     neg = toy.encode_text([""]).to(dev)
     with torch.no_grad():
-        z = sample_stream(model, shape, toy.encode_text(captions).to(dev), seeds,
+        z = (sampler or sample_stream)(model, shape, toy.encode_text(captions).to(dev), seeds,
                           few_step_sigmas() if sigmas is None else sigmas, negative_context=neg,
                           prefix=None if prefix is None else codec.encode(prefix).to(dev), prompts=switch, **stream_kw)
     return codec.decode(z.float().cpu()).clamp(-1, 1)

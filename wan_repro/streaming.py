@@ -130,21 +130,24 @@ def _rows(x:Tensor, cfg:bool) -> Tensor: return torch.cat([x, x]) if cfg else x
 
 # %% ../nbs/14_streaming.ipynb #a5cf162f
 @patch
-def _write_raw(self:Stream, x:Tensor):   # (B, C, f, H, W) frames at the context level: one forward stores them
+def _write_raw(self:Stream, x:Tensor, level:float|None=None):   # (B, C, f, H, W) frames at `level` (default: the context level)
     cfg = self.guidance != 1
     ctx = torch.cat([self.context, self.negative]) if cfg else self.context
-    t = torch.full((ctx.shape[0],), 1000 * self.context_noise, device=x.device)
+    t = torch.full((ctx.shape[0],), 1000 * (self.context_noise if level is None else level), device=x.device)
     self.model(_rows(x, cfg), t, ctx, kv_cache=self.cache, update_cache=True)
 
 @patch
 @torch.no_grad()
-def write(self:Stream, x0:Tensor):   # (B, C, f, H, W) clean latents of the next f frames
+def write(self:Stream, x0:Tensor,   # (B, C, f, H, W) clean latents of the next f frames
+          level:float|None=None):   # or frames already at this noise level, stored as they are (a two-expert stream's)
     "Append frames to the past: noised to the context level, one forward stores their keys and values (no gradient)."
     x0 = x0.detach()
-    if self.context_noise:
+    if level is not None and self.cache is None:
+        raise ValueError("frames at their own noise level need the KV cache: the recomputed past has one level (use_cache=True)")
+    if self.context_noise and level is None:
         eps = flow.make_noise(tuple(x0.shape), [s + 7 for s in chunk_seeds(self.seeds, self.position)], device=x0.device)
         x0 = flow.add_noise(x0, eps, self.context_noise)
-    if self.cache is not None: self._write_raw(x0)
+    if self.cache is not None: self._write_raw(x0, level)
     self.written.append((self.position, x0))
     self.position += x0.shape[2]
 

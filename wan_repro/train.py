@@ -44,6 +44,7 @@ COMMON = dict(
     ema_start=0,             # the EMA copies the weights until this step, then averages
     precision="fp32",        # fp32 | bf16 (FSDP2 mixed precision when sharded, autocast otherwise)
     grad_checkpointing=False,# recompute each transformer block in backward instead of storing activations
+    cpu_offload=False,       # sharded runs: weights, gradients and optimizer states in host memory (FSDP2 CPUOffloadPolicy)
     seed=0,
     data="synthetic",        # synthetic | toy | a directory of cached latents
     ckpt_every=100,          # checkpoint every this many steps (and at the end, and on preemption)
@@ -231,14 +232,16 @@ def get_technique(name:str|Technique, # a name, 'module:name', or a Technique
     "The registered technique `name`, importing its module first if no module registered it yet."
     if not isinstance(name, str): return name
     if ":" in name: module, name = name.rsplit(":", 1)
-    if name not in TECHNIQUES:
-        mod = module or f"wan_repro.{name}"
+    # where to look: the module given, else wan_repro.<name>, then (for a technique `x_y`, a variant) wan_repro.<x>
+    for mod in [module] if module else dict.fromkeys([f"wan_repro.{name}", f"wan_repro.{name.split('_')[0]}"]):
+        if name in TECHNIQUES: break
         try: importlib.import_module(mod)
         except ModuleNotFoundError as e:   # only the technique's own module missing means "unknown"
             if e.name is None or not (mod == e.name or mod.startswith(e.name + ".")): raise
     if name not in TECHNIQUES:
         raise ValueError(f"unknown technique {name!r}; registered techniques: {', '.join(sorted(TECHNIQUES))} "
-                         f"(a technique's module must be imported, be named wan_repro.<technique>, or be given as module:name)")
+                         f"(a technique's module must be imported, be named wan_repro.<technique> or wan_repro.<x> "
+                         f"for a technique x_y, or be given as module:name)")
     return TECHNIQUES[name]
 
 def make_config(technique:str|Technique, # a registered technique or its name
@@ -388,15 +391,17 @@ def enable_grad_checkpointing(model:nn.Module) -> int:
         block.forward = forward
     return len(blocks)
 
-def shard_model(model:nn.Module, world:int, device:torch.device, precision:str="fp32") -> nn.Module:
+def shard_model(model:nn.Module, world:int, device:torch.device, precision:str="fp32",
+                cpu_offload:bool=False) -> nn.Module:   # keep the shards (and so gradients, optimizer states) in host memory
     "FSDP2: shard every block of `model.blocks`, then the rest; bf16 compute with fp32 reduction if asked."
-    from torch.distributed.fsdp import fully_shard, MixedPrecisionPolicy
+    from torch.distributed.fsdp import fully_shard, MixedPrecisionPolicy, CPUOffloadPolicy, OffloadPolicy
     from torch.distributed.device_mesh import init_device_mesh
     if not any(True for _ in model.parameters()): return model        # nothing to shard (analytic models)
     mesh = init_device_mesh(device.type, (world,))
     mp = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) if precision == "bf16" else MixedPrecisionPolicy()
-    for block in getattr(model, "blocks", []): fully_shard(block, mesh=mesh, mp_policy=mp)
-    fully_shard(model, mesh=mesh, mp_policy=mp)
+    kw = dict(mesh=mesh, mp_policy=mp, offload_policy=CPUOffloadPolicy() if cpu_offload else OffloadPolicy())
+    for block in getattr(model, "blocks", []): fully_shard(block, **kw)
+    fully_shard(model, **kw)
     return model
 
 # %% ../nbs/04_training.ipynb #d12783f5
@@ -745,7 +750,7 @@ class Trainer(Checkpointing):
             if name not in self.parts.lrs: m.requires_grad_(False).eval()
             if cfg.grad_checkpointing and name in self.parts.lrs: enable_grad_checkpointing(m)
             m.to(self.device)
-            if self.world > 1: shard_model(m, self.world, self.device, cfg.precision)
+            if self.world > 1: shard_model(m, self.world, self.device, cfg.precision, cfg.cpu_offload)
         # 3. one AdamW, LR schedule and (optional) EMA per trainable model
         self.params = {g: [p for p in self.parts.models[g].parameters() if p.requires_grad] for g in self.parts.lrs}
         self.opts = {g: torch.optim.AdamW(self.params[g], lr=lr, betas=tuple(cfg.betas), eps=cfg.adam_eps,
