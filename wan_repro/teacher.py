@@ -16,7 +16,7 @@ import torch.nn as nn
 
 from . import flow, toy
 from .model import WAN_PRESETS, WanConfig, WanDiT, lora_adapters, merge_lora, save_lora
-from .train import (Config, Parts, StepContext, Technique, Trainer, collate, latent_data, list_checkpoints,
+from .train import (Config, Parts, StepContext, Technique, Trainer, collate, get_technique, latent_data, list_checkpoints,
                              make_config, read_checkpoint, read_log, register, sample_flow, seeded_rand, seeded_randn)
 
 # %% auto #0
@@ -287,7 +287,7 @@ def commit_run(run:str|Path,         # the finished run of ZOO_RUNS[name] (the l
     ckpts, want = list_checkpoints(run), make_config(technique, preset)
     if not ckpts: raise FileNotFoundError(f"no finished checkpoint in {Path(run) / 'checkpoints'}: run {command}")
     saved = torch.load(ckpts[-1] / "trainer.pt", weights_only=False)
-    default = make_config(technique)                  # what a run of older code, which lacked a setting, used
+    default = get_technique(technique).settings()     # what a run of older code, which lacked a setting, used
     changed = sorted(k for k in want if k != "init" and
                      json.dumps(saved["cfg"].get(k, default[k]), default=str) != json.dumps(want[k], default=str))
     if changed: raise ValueError(f"{run} was trained with settings other than preset {preset!r}: "
