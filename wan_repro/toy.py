@@ -352,12 +352,16 @@ class ToyLatents(torch.utils.data.Dataset):
     def context(self, caption:str) -> Tensor:
         if caption not in self._context: self._context[caption] = encode_text([caption])[0]
         return self._context[caption]
-    def __getitem__(self, i):
-        video, captions, _ = self.world.sample(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i)))
-        item = {"latents": self.codec.encode(video)[0], "context": self.context(captions[0]),   # (48, F/4, H/2, W/2)
-                "null_context": self.null_context, "caption": captions[0]}
-        if self.i2v: item["y"] = i2v_condition(video[:, :, 0], video.shape[2], self.codec)[0]  # (4 + 48, F/4, H/2, W/2)
-        return item
+    def __getitem__(self, i): return {k: v[0] for k, v in self.batch([i]).items()}
+    def batch(self, indices:list) -> dict:
+        "Items `indices` as one collated batch: each clip's labels drawn from its own seed, then rendered and encoded together."
+        labels = [self.world.sample_labels(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))) for i in indices]
+        labels = {k: torch.cat([l[k] for l in labels]) for k in labels[0]}     # (B,) each
+        video, captions = self.world.render(labels), self.world.caption(labels)  # (B, 3, F, H, W)
+        batch = {"latents": self.codec.encode(video), "context": torch.stack([self.context(c) for c in captions]),  # (B, 48, F/4, H/2, W/2)
+                 "null_context": self.null_context.repeat(len(indices), 1, 1), "caption": captions}
+        if self.i2v: batch["y"] = i2v_condition(video[:, :, 0], video.shape[2], self.codec)  # (B, 4 + 48, F/4, H/2, W/2)
+        return batch
 
 # %% ../nbs/02_toy_world.ipynb #5d75c47f
 def _signal(video:Tensor, world:ShapesWorld)->Tensor: # (B, T, 3, H, W) background-subtracted frames

@@ -311,7 +311,8 @@ class SampleStream:
         start = self.position + self.rank * self.micro
         positions = range(start, start + self.micro)
         idx = [self.index(p) for p in positions]
-        batch = collate([self.dataset[i] for i in idx])
+        # a data set that renders a whole batch at once (`batch(indices)`, e.g. the toy world's) is asked for it in one call
+        batch = self.dataset.batch(idx) if hasattr(self.dataset, "batch") else collate([self.dataset[i] for i in idx])
         batch["seed"] = torch.tensor([sample_seed(self.seed, p) for p in positions])
         batch["index"] = torch.tensor(idx)
         self.position += self.micro * self.world
