@@ -13,7 +13,7 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
-from .teacher import (I2V_TEACHER, T2V_TEACHER, TEACHER_MODELS, build_wan, evaluate_model, model_config,
+from .teacher import (I2V_TEACHER, T2V_TEACHER_V3, TEACHER_MODELS, build_wan, evaluate_model, model_config,
                                register_run, sample_flow_video)
 
 # %% auto #0
@@ -106,12 +106,12 @@ def sample_student(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:
 
 # %% ../nbs/10_cfg_distill.ipynb #48939e8b
 # the toy students' run (lr from the probes in the appendix): 1,500 steps of batch 16, cosine decay from 3e-4
-_TOY = dict(teacher=T2V_TEACHER, data="toy", steps=1500, batch_size=16, lr=3e-4, schedule="cosine", warmup=50,
+_TOY = dict(teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16, lr=3e-4, schedule="cosine", warmup=50,
             betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
 CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
     build=_build, step=_step, data=latent_data, sample=sample_student,
-    defaults=dict(teacher=T2V_TEACHER, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
+    defaults=dict(teacher=T2V_TEACHER_V3, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
                   guidance_max=8, huber_c=1e-3, negative_prompt="", text_encoder="", num_samples=1_000_000),
     presets={
         "toy": _TOY,

@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 from . import flow, toy
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
-from .teacher import (T2V_TEACHER, build_wan, evaluate_model, flow_loss, model_config, register_run,
+from .teacher import (T2V_TEACHER_V3, build_wan, evaluate_model, flow_loss, model_config, register_run,
                                sample_flow_video)
 from .cfg_distill import WAN_NEGATIVE_PROMPT, load_teacher
 from .consistency import sample_consistency
@@ -353,10 +353,10 @@ def sample_generator(tr, out=None, num:int=4, seed:int=0, steps:int|None=None, g
 # %% ../nbs/13_dmd.ipynb #cf8ea139
 # the toy runs (the choices are explained in the sections below): DMD from the teacher itself (the ODE initialisation
 # of toy-ode is an ablation: on the toy it made DMD worse, see the ablation table)
-_TOY_ODE = dict(loss="ode", teacher=T2V_TEACHER, data="toy", ode_pairs="runs/ode-pairs/t2v-teacher-1024.pt",
+_TOY_ODE = dict(loss="ode", teacher=T2V_TEACHER_V3, data="toy", ode_pairs="runs/ode-pairs/t2v-teacher-1024.pt",
                 ode_count=1024, steps=1000, batch_size=16, lr=1e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99),
                 ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
-_TOY = dict(loss="dmd", teacher=T2V_TEACHER, init="", data="toy", critic_ratio=5, steps=1000, batch_size=8, lr=1e-4,
+_TOY = dict(loss="dmd", teacher=T2V_TEACHER_V3, init="", data="toy", critic_ratio=5, steps=1000, batch_size=8, lr=1e-4,
             critic_lr=1e-4, warmup=0, betas=(0.0, 0.999), grad_clip=10.0, ema_decay=0.99, ema_start=200,
             ckpt_every=200, keep_last=6, log_every=10)   # every checkpoint kept: metrics along the run
 _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data="data/latents", shift=5.0,
@@ -365,7 +365,7 @@ _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data
 DMD = register(Technique(
     name="dmd", doc="DMD2 (or SiD) few-step distillation with a critic, after CausVid's ODE initialisation (loss=ode).",
     build=_build, step=_step, data=_data, schedule=_schedule, sample=sample_generator,
-    defaults=dict(teacher=T2V_TEACHER, loss="dmd", step_list=DMD_STEPS, shift=5.0, real_guidance=5.0, critic="",
+    defaults=dict(teacher=T2V_TEACHER_V3, loss="dmd", step_list=DMD_STEPS, shift=5.0, real_guidance=5.0, critic="",
                   critic_lr=1e-4, critic_ratio=5, backward_simulation=True, min_t=20.0, max_t=980.0, sid_alpha=1.0,
                   gan_weight=0.0, gan_critic_weight=1e-2, gan_block=3,
                   ode_pairs="", ode_count=1024, ode_substeps=12, negative_prompt="", text_encoder="",

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from . import flow, toy
 from .model import WanDiT
 from .train import Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register
-from .teacher import TEACHER, T2V_TEACHER, flow_loss, model_config, register_run, sample_flow_video
+from .teacher import TEACHER, T2V_TEACHER_V3, flow_loss, model_config, register_run, sample_flow_video
 from .cfg_distill import WAN_NEGATIVE_PROMPT, load_teacher
 from .dmd import DMD_STEPS, critic_loss, few_step_sigmas, generator_loss
 from .streaming import Stream, chunk_seeds
@@ -173,7 +173,7 @@ _TOY = dict({k: v for k, v in TEACHER.presets["toy-finetune"].items() if k != "i
 MOE = register(Technique(
     name="moe", doc="Fine-tune one expert of a Wan2.2-style two-expert model: flow matching on its side of the boundary.",
     build=_build, step=_step, data=latent_data, sample=sample_flow_video,
-    defaults=dict(TEACHER.defaults, teacher=T2V_TEACHER, expert="high", boundary=0.875),
+    defaults=dict(TEACHER.defaults, teacher=T2V_TEACHER_V3, expert="high", boundary=0.875),
     presets={"toy-high": dict(_TOY, expert="high"), "toy-low": dict(_TOY, expert="low"),
              # the control: the dense teacher fine-tuned as long as both experts together, on every timestep
              "toy-dense": dict(_TOY, expert="all", steps=2500)}))

@@ -17,7 +17,7 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_randn)
-from .teacher import T2V_TEACHER, build_wan, flow_loss, model_config, register_run, sample_flow_video
+from .teacher import T2V_TEACHER_V3, build_wan, flow_loss, model_config, register_run, sample_flow_video
 from .cfg_distill import WAN_NEGATIVE_PROMPT, load_teacher
 from .dmd import (DMD_STEPS, critic_loss, draw_exit, few_step_sigmas, generator_loss, ode_data, ode_regression_loss,
                            ode_sigmas, predict_x0)
@@ -164,10 +164,10 @@ def sample_causal(tr, out=None, num:int=4, seed:int=0, frames:int|None=None, ema
 
 # %% ../nbs/14_self_forcing.ipynb #3d4f0b59
 # the toy runs (each choice is explained in the sections below)
-_TOY_ODE = dict(loss="ode", forcing="diffusion", teacher=T2V_TEACHER, data="toy", ode_pairs="runs/ode-pairs/t2v-teacher-1024.pt",
+_TOY_ODE = dict(loss="ode", forcing="diffusion", teacher=T2V_TEACHER_V3, data="toy", ode_pairs="runs/ode-pairs/t2v-teacher-1024.pt",
                 ode_count=1024, steps=1000, batch_size=16, lr=1e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99),
                 ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
-_TOY = dict(loss="dmd", forcing="self", teacher=T2V_TEACHER, init="runs/causal-ode-ar", data="toy", critic_ratio=5, steps=1000,
+_TOY = dict(loss="dmd", forcing="self", teacher=T2V_TEACHER_V3, init="runs/causal-ode-ar", data="toy", critic_ratio=5, steps=1000,
             batch_size=8, lr=1e-4, critic_lr=1e-4, warmup=0, betas=(0.0, 0.999), grad_clip=10.0, ema_decay=0.99,
             ema_start=200, ckpt_every=200, keep_last=6, log_every=10)
 _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data="data/latents", chunk_frames=3, shift=5.0,
@@ -176,7 +176,7 @@ _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data
 SELF_FORCING = register(Technique(
     name="self_forcing", doc="Self Forcing: a causal few-step student trained by DMD on its own KV-cached rollouts (or TF / DF).",
     build=_build, step=_step, data=_data, schedule=_schedule, sample=sample_causal,
-    defaults=dict(teacher=T2V_TEACHER, loss="dmd", forcing="self", chunk_frames=1, step_list=DMD_STEPS, shift=5.0,
+    defaults=dict(teacher=T2V_TEACHER_V3, loss="dmd", forcing="self", chunk_frames=1, step_list=DMD_STEPS, shift=5.0,
                   real_guidance=5.0, critic="", critic_lr=1e-4, critic_ratio=5, min_t=20.0, max_t=980.0, sid_alpha=1.0,
                   gan_weight=0.0, gan_critic_weight=1e-2, gan_block=3, context_noise=0.0, grad_frames=0,
                   ode_pairs="", ode_count=1024, ode_substeps=12, causal_teacher=False, text_drop=0.1,
@@ -186,7 +186,7 @@ SELF_FORCING = register(Technique(
         # initialisations: CausVid's (the bidirectional teacher's ODE, noisy past) and Causal Forcing's (an AR teacher
         # trained by teacher forcing, then its own ODE with a clean past)
         "toy-ode": _TOY_ODE,
-        "toy-ar-teacher": dict(loss="flow", forcing="teacher", teacher=T2V_TEACHER, data="toy", steps=1500, batch_size=16,
+        "toy-ar-teacher": dict(loss="flow", forcing="teacher", teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16,
                                lr=2e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99), shift=3.0, text_drop=0.1,
                                ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10),
         # (512 pairs, not 1,024: streaming the AR teacher's ODE costs about 2 min per 48 on 2 CPU cores)

@@ -20,10 +20,10 @@ from .train import (Config, Parts, StepContext, Technique, Trainer, collate, get
                              make_config, read_checkpoint, read_log, register, sample_flow, seeded_rand, seeded_randn)
 
 # %% auto #0
-__all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'TEACHER_MODELS', 'TEACHER_RUNS', 'ZOO_RUNS', 'model_config',
-           'build_wan', 'flow_loss', 'sample_flow_video', 'write_videos', 'teacher_command', 'train_toy_teacher',
-           'register_run', 'is_i2v', 'sample_videos', 'all_captions', 'evaluate_model', 'read_mse_log', 'commit_run',
-           'commit_teacher']
+__all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'T2V_TEACHER_V3', 'TEACHER_MODELS', 'TEACHER_RUNS', 'ZOO_RUNS',
+           'model_config', 'build_wan', 'flow_loss', 'sample_flow_video', 'write_videos', 'teacher_command',
+           'train_toy_teacher', 'register_run', 'is_i2v', 'sample_videos', 'all_captions', 'evaluate_model',
+           'read_mse_log', 'commit_run', 'commit_teacher']
 
 # %% ../nbs/05_toy_teacher.ipynb #dc7f8c9b
 # the toy teachers' networks: 48-channel codec latents, a token per 2x2 latent pixels (the model zoo of real Wan
@@ -121,6 +121,9 @@ _TOY_I2V = dict(_TOY_TEACHER, data="toy-i2v", model="toy-i2v", steps=3000)
 # stage 2 of the v3 teachers: fine-tune stage 1's EMA with training timesteps shifted by 3 (twice as many samples
 # above s = 0.7, where the samples' shapes are decided) and a cosine decay (the section "Teacher v3" below)
 _FINETUNE = dict(lr=4e-4, schedule="cosine", warmup=100, ema_start=100, seed=1, shift=3.0)
+# stages 3-5 of teacher v4: the same fine-tune at half the learning rate, each from the EMA of the stage before, each
+# longer (the gains came late, as the rate decayed; section "Teacher v4" below)
+_FINETUNE_V4 = {**_TOY_TEACHER, **_FINETUNE, "lr": 2e-4}
 
 TEACHER = register(Technique(
     name="teacher", doc="Flow-matching training (or fine-tuning) of a WanDiT teacher.",
@@ -131,6 +134,9 @@ TEACHER = register(Technique(
         # the Shapes world's text-to-video teacher on 2 CPU cores (each choice is explained below)
         "toy": _TOY_TEACHER,
         "toy-finetune": dict(_TOY_TEACHER, init="runs/toy-t2v", steps=6000, **_FINETUNE),
+        "toy-finetune-3": dict(_FINETUNE_V4, init="runs/toy-t2v-ft", steps=2500, seed=2),
+        "toy-finetune-4": dict(_FINETUNE_V4, init="runs/toy-t2v-ft3", steps=12000, seed=3),
+        "toy-finetune-5": dict(_FINETUNE_V4, init="runs/toy-t2v-ft4", steps=16000, seed=4),
         # the image-to-video teacher: the same recipe, conditioned on the first frame (Wan I2V's mask + latent channels)
         "toy-i2v": _TOY_I2V,
         "toy-i2v-finetune": dict(_TOY_I2V, init="runs/toy-i2v", steps=3000, **_FINETUNE),
@@ -145,11 +151,15 @@ TEACHER = register(Technique(
 
 # %% ../nbs/05_toy_teacher.ipynb #c0d1e2f3
 T2V_TEACHER, I2V_TEACHER = "t2v-teacher", "i2v-teacher"
-TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v"}  # zoo name -> its network (TOY_MODELS)
+# the text-to-video teacher v3, kept for the students distilled from it (the technique notebooks' toy presets)
+T2V_TEACHER_V3 = "t2v-teacher-v3"
+TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v", T2V_TEACHER_V3: "toy-t2v"}  # zoo name -> its network
 # zoo name -> the runs that make it, in order: (preset of the `teacher` technique, run directory); a stage's preset
 # starts from the run before it (its `init`)
-TEACHER_RUNS = {T2V_TEACHER: (("toy", "runs/toy-t2v"), ("toy-finetune", "runs/toy-t2v-ft")),
-                I2V_TEACHER: (("toy-i2v", "runs/toy-i2v"), ("toy-i2v-finetune", "runs/toy-i2v-ft"))}
+_V3_RUNS = (("toy", "runs/toy-t2v"), ("toy-finetune", "runs/toy-t2v-ft"))
+TEACHER_RUNS = {T2V_TEACHER: (*_V3_RUNS, *((f"toy-finetune-{k}", f"runs/toy-t2v-ft{k}") for k in (3, 4, 5))),
+                I2V_TEACHER: (("toy-i2v", "runs/toy-i2v"), ("toy-i2v-finetune", "runs/toy-i2v-ft")),
+                T2V_TEACHER_V3: _V3_RUNS}
 
 def teacher_command(name:str=T2V_TEACHER) -> str:
     "The commands that train the committed teacher `name`; `commit_teacher` then copies the last run into the zoo."
@@ -159,7 +169,7 @@ def _check_teacher(name:str):
     if name not in TEACHER_RUNS: raise ValueError(f"unknown teacher {name!r}: choose one of {list(TEACHER_RUNS)}")
 
 def train_toy_teacher(out:str|Path,          # a directory for the runs (one sub-directory each); resumes what it holds
-                      name:str=T2V_TEACHER,  # which teacher: t2v-teacher | i2v-teacher
+                      name:str=T2V_TEACHER,  # which teacher: t2v-teacher | i2v-teacher | t2v-teacher-v3
                       overrides:dict=None,   # settings replacing those of every stage's preset
                       progress:bool=True,
                       stages:int=None) -> WanDiT: # train only the first `stages` runs (default: all)
@@ -203,9 +213,11 @@ def _register(name:str, version:str):
     register_run(name, "teacher", TEACHER_RUNS[name][-1][0], model_config(TEACHER_MODELS[name]), version,
                  command=teacher_command(name), train=train_into)
 
-# v1 was the 4-block, 1x1x1-patch model that never learned motion; v2 the 7,000-step run of preset `toy` alone
-_register(T2V_TEACHER, version="3")
+# t2v v1 was the 4-block, 1x1x1-patch model that never learned motion; v2 the 7,000-step run of preset `toy` alone;
+# v3 its two stages; v4 all five
+_register(T2V_TEACHER, version="4")
 _register(I2V_TEACHER, version="2")
+_register(T2V_TEACHER_V3, version="3")
 
 # %% ../nbs/05_toy_teacher.ipynb #a4c10a4d
 def is_i2v(model:WanDiT) -> bool:
