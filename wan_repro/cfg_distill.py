@@ -13,8 +13,8 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
-from .teacher import (I2V_TEACHER, T2V_TEACHER_V3, TEACHER_MODELS, build_wan, evaluate_model, model_config,
-                               register_run, sample_flow_video)
+from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, TEACHER_MODELS, build_wan, evaluate_model,
+                               model_config, register_run, sample_flow_video)
 
 # %% auto #0
 __all__ = ['WAN_NEGATIVE_PROMPT', 'CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber',
@@ -62,14 +62,15 @@ def cfg_distill_loss(student:nn.Module,  # the student (guidance embedding)
                      teacher:nn.Module,  # the frozen teacher
                      batch:dict,         # latents, context, seed (+ y, image_context for image-to-video)
                      negative:Tensor,    # (1, L, D) the negative prompt's embedding
-                     cfg:Config) -> dict:
+                     cfg:Config,
+                     w:Tensor=None) -> dict:  # (B,) guidance scales; default: drawn from the seeds (training)
     "Pseudo-Huber between the student's velocity at w and the teacher's CFG velocity v_u + w (v_c - v_u)."
     x0, context, seeds = batch["latents"].float(), batch["context"].float(), batch["seed"]   # (B, C, F, H, W), (B, L, D)
     B, dev = x0.shape[0], x0.device
     noise = seeded_randn(seeds, x0.shape[1:], salt=0, device=dev)
     t, sigma = flow.sample_training_timesteps(B, shift=cfg.shift, uniform=seeded_rand(seeds, salt=1), device=dev)  # (B,)
     x_t = flow.add_noise(x0, noise, sigma)                                         # x_t = (1-s) x0 + s eps
-    w = draw_guidance(seeds, cfg.guidance_min, cfg.guidance_max).to(dev)           # (B,)
+    w = (draw_guidance(seeds, cfg.guidance_min, cfg.guidance_max) if w is None else w).to(dev)   # (B,)
     y = batch["y"].float() if "y" in batch else None                               # I2V: mask + first-frame latents
     img = batch["image_context"].float() if "image_context" in batch else None     # Wan2.1 I2V: CLIP image tokens
     with torch.no_grad():                                                          # sg[v_u + w (v_c - v_u)]
@@ -105,17 +106,20 @@ def sample_student(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:
 
 
 # %% ../nbs/10_cfg_distill.ipynb #48939e8b
-# the toy students' run (lr from the probes in the appendix): 1,500 steps of batch 16, cosine decay from 3e-4
-_TOY = dict(teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16, lr=3e-4, schedule="cosine", warmup=50,
-            betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
+# the first toy students' run (t2v-cfg-v3 from teacher v3, and i2v-cfg): 1,500 steps of batch 16, cosine from 3e-4
+_TOY_V3 = dict(teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16, lr=3e-4, schedule="cosine", warmup=50,
+               betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
+# t2v-cfg from teacher v4: three times as long at a third of the rate (the probes in the appendix)
+_TOY = dict(_TOY_V3, teacher=T2V_TEACHER, steps=4500, lr=1e-4)
 CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
     build=_build, step=_step, data=latent_data, sample=sample_student,
-    defaults=dict(teacher=T2V_TEACHER_V3, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
+    defaults=dict(teacher=T2V_TEACHER, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
                   guidance_max=8, huber_c=1e-3, negative_prompt="", text_encoder="", num_samples=1_000_000),
     presets={
         "toy": _TOY,
-        "toy-i2v": dict(_TOY, teacher=I2V_TEACHER, data="toy-i2v"),
+        "toy-i2v": dict(_TOY_V3, teacher=I2V_TEACHER, data="toy-i2v"),
+        "toy-v3": _TOY_V3,
         # distill_wan2.1's run: Wan2.1-I2V-14B-480P, lr 1e-6, shift 3, w in 1..8, pseudo-Huber c = 0.001, 1000 steps;
         # latents cached by wan-preprocess (with first-frame conditioning); FSDP2 + bf16 + gradient checkpointing.
         # One sample per GPU, global batch 8 on one 8-GPU node (theirs: 8 GPUs in 4-way sequence parallelism, batch 2)
@@ -128,9 +132,11 @@ CFG_DISTILL = register(Technique(
 # %% ../nbs/10_cfg_distill.ipynb #fa871025
 # zoo name -> the cfg_distill preset that trains it from the preset's `teacher`
 CFG_STUDENTS = {"t2v-cfg": "toy", "i2v-cfg": "toy-i2v"}
-for _name, _preset in CFG_STUDENTS.items():
-    register_run(_name, "cfg_distill", _preset, version="1", module="wan_repro.cfg_distill",
+# t2v-cfg v1 was distilled from teacher v3: kept as t2v-cfg-v3, the model DRaFT (17_draft) fine-tunes
+for _name, _preset in {**CFG_STUDENTS, "t2v-cfg-v3": "toy-v3"}.items():
+    register_run(_name, "cfg_distill", _preset, version="2" if _name == "t2v-cfg" else "1", module="wan_repro.cfg_distill",
                  config=model_config(TEACHER_MODELS[make_config("cfg_distill", _preset).teacher], guidance_embed=True))
+
 
 # %% ../nbs/10_cfg_distill.ipynb #760e5343
 def guidance_sweep(student:WanDiT,          # a guidance-embedding student

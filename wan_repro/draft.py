@@ -285,13 +285,13 @@ def sample_draft(tr, out=None, num:int=4, seed:int=0, steps:int|None=None, guida
     return sample_flow_video(tr, out, num, seed, model=model, sampler=sampler, steps=steps or cfg.sample_steps, guidance=w, **opts)
 
 # %% ../nbs/17_draft.ipynb #cfb7684f
-_TOY = dict(base="t2v-cfg", data="toy", reward="centred", sample_steps=3, shift=15.0, guidance=5.0, draft_k=0,
+_TOY = dict(base="t2v-cfg-v3", data="toy", reward="centred", sample_steps=3, shift=15.0, guidance=5.0, draft_k=0,
             steps=300, batch_size=16, lr=3e-3, schedule="cosine", warmup=20, betas=(0.9, 0.999), weight_decay=0.01,
             lora_rank=16, lora_alpha=8.0, ema_decay=0.98, ema_start=20, ckpt_every=25, keep_last=20, log_every=5)
 DRAFT = register(Technique(
     name="draft", doc="DRaFT: a LoRA trained by backpropagating a reward of the first frame through the last K sampler steps.",
     build=_build, step=_step, data=latent_data, sample=sample_draft,
-    defaults=dict(base="t2v-cfg", model="toy-t2v", model_kwargs={}, init="", num_samples=1_000_000,
+    defaults=dict(base="t2v-cfg-v3", model="toy-t2v", model_kwargs={}, init="", num_samples=1_000_000,
                   reward="centred", reward_scale=1.0, hps_checkpoint="", hps_arch="ViT-H-14", vae="",
                   sampler="euler", sample_steps=3, shift=15.0, guidance=8.0, negative_prompt="", text_encoder="",
                   draft_k=1, lv_copies=0, checkpoint_steps=True,

@@ -126,6 +126,9 @@ STEP_DISTILL = register(Technique(
         "toy": _TOY,
         "toy-consistency": dict(_TOY, mode="consistency", x0_weight=1.0, steps=1200),   # the x0 term is all it has
         "toy-i2v": dict(_TOY, teacher="i2v-cfg", data="toy-i2v"),
+        # the same two runs from t2v-cfg-v3, the CFG student of teacher v3 (13_dmd measures its students against them)
+        "toy-v3": dict(_TOY, teacher="t2v-cfg-v3"),
+        "toy-consistency-v3": dict(_TOY, teacher="t2v-cfg-v3", mode="consistency", x0_weight=1.0, steps=1200),
         # distill_wan2.1's run (their script loads the 720P model; the 480P one is what cfg_distill's full preset
         # makes, exported with `wan-train export`): 10-step grid at shift 5, w = 5, EMA 0.97 as the target, lr 1e-6,
         # 1000 steps; FSDP2 + bf16 + gradient checkpointing
@@ -137,6 +140,8 @@ STEP_DISTILL = register(Technique(
 
 # zoo name -> the step_distill preset that trains it from t2v-cfg (same network: the CFG student's)
 STEP_STUDENTS = {"t2v-half": "toy", "t2v-consistency": "toy-consistency"}
-for _name, _preset in STEP_STUDENTS.items():   # t2v-half v1 was the 1,200-step run with x0_weight=1
-    register_run(_name, "step_distill", _preset, version="2" if _name == "t2v-half" else "1", module="wan_repro.step_distill",
+# t2v-half v1 was the 1,200-step run with x0_weight=1; t2v-half v2 and t2v-consistency v1 the runs from t2v-cfg-v3
+_VERSIONS = {"t2v-half": "3", "t2v-consistency": "2", "t2v-half-v3": "1", "t2v-consistency-v3": "1"}
+for _name, _preset in {**STEP_STUDENTS, "t2v-half-v3": "toy-v3", "t2v-consistency-v3": "toy-consistency-v3"}.items():
+    register_run(_name, "step_distill", _preset, version=_VERSIONS[_name], module="wan_repro.step_distill",
                  config=model_config("toy-t2v", guidance_embed=True))
