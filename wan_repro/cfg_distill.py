@@ -91,13 +91,19 @@ def load_teacher(src:str, cfg:Config) -> WanDiT:
     return teacher.requires_grad_(False).eval()
 
 def _build(cfg:Config) -> Parts:
+    if cfg.guidance_per not in ("sample", "step"):
+        raise ValueError(f"guidance_per must be 'sample' (a w per sample) or 'step' (one per step), not {cfg.guidance_per!r}")
     teacher = load_teacher(cfg.teacher, cfg)
     negative, _ = encode_prompts(latent_data(cfg), [cfg.negative_prompt], cfg.text_encoder or None)   # (1, L, D)
     return Parts(models={"generator": guidance_student(teacher), "teacher": teacher}, lrs={"generator": cfg.lr},
                  ema=("generator",), extra={"negative": negative})
 
 def _step(ctx:StepContext) -> dict:
-    return cfg_distill_loss(ctx["generator"], ctx["teacher"], ctx.batch, ctx.parts.extra["negative"], ctx.cfg)
+    w = None                                     # a w per sample, from its seed; or distill_wan2.1's one w per step,
+    if ctx.cfg.guidance_per == "step":           # from the step number: the same on every rank and micro-batch
+        step_seed = torch.full((len(ctx.batch["seed"]),), ctx.step)
+        w = draw_guidance(step_seed, ctx.cfg.guidance_min, ctx.cfg.guidance_max)
+    return cfg_distill_loss(ctx["generator"], ctx["teacher"], ctx.batch, ctx.parts.extra["negative"], ctx.cfg, w)
 
 def sample_student(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:bool=True, **opts) -> dict:
     "The teacher's sample hook (Euler, an mp4 for Shapes latents) on the student at `guidance`: one forward per step, no CFG."
@@ -115,7 +121,8 @@ CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
     build=_build, step=_step, data=latent_data, sample=sample_student,
     defaults=dict(teacher=T2V_TEACHER, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
-                  guidance_max=8, huber_c=1e-3, negative_prompt="", text_encoder="", num_samples=1_000_000),
+                  guidance_max=8, guidance_per="sample", huber_c=1e-3, negative_prompt="", text_encoder="",
+                  num_samples=1_000_000),
     presets={
         "toy": _TOY,
         "toy-i2v": dict(_TOY_V3, teacher=I2V_TEACHER, data="toy-i2v"),
@@ -136,7 +143,6 @@ CFG_STUDENTS = {"t2v-cfg": "toy", "i2v-cfg": "toy-i2v"}
 for _name, _preset in {**CFG_STUDENTS, "t2v-cfg-v3": "toy-v3"}.items():
     register_run(_name, "cfg_distill", _preset, version="2" if _name == "t2v-cfg" else "1", module="wan_repro.cfg_distill",
                  config=model_config(TEACHER_MODELS[make_config("cfg_distill", _preset).teacher], guidance_embed=True))
-
 
 # %% ../nbs/10_cfg_distill.ipynb #760e5343
 def guidance_sweep(student:WanDiT,          # a guidance-embedding student

@@ -116,6 +116,7 @@ def _sample(tr, out=None, num:int=4, seed:int=0, guidance:float|None=None, steps
 _TOY = dict(teacher="t2v-cfg", data="toy", mode="half", grid_steps=16, shift=3.0, guidance=5.0, x0_weight=0.0,
             steps=600, batch_size=16, lr=2e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99), ema_decay=0.97,
             ema_start=0, ckpt_every=200, log_every=10)
+_TOY_CONSISTENCY = dict(_TOY, mode="consistency", x0_weight=1.0, steps=1200)   # the x0 term is all it has
 STEP_DISTILL = register(Technique(
     name="step_distill", doc="Half-step or consistency distillation: one student Euler step matches the teacher's and a target's two.",
     build=_build, step=_step, data=latent_data, sample=_sample,
@@ -124,11 +125,11 @@ STEP_DISTILL = register(Technique(
                   model="toy-t2v", model_kwargs={}, init="", num_samples=1_000_000),
     presets={
         "toy": _TOY,
-        "toy-consistency": dict(_TOY, mode="consistency", x0_weight=1.0, steps=1200),   # the x0 term is all it has
+        "toy-consistency": _TOY_CONSISTENCY,
         "toy-i2v": dict(_TOY, teacher="i2v-cfg", data="toy-i2v"),
         # the same two runs from t2v-cfg-v3, the CFG student of teacher v3 (13_dmd measures its students against them)
         "toy-v3": dict(_TOY, teacher="t2v-cfg-v3"),
-        "toy-consistency-v3": dict(_TOY, teacher="t2v-cfg-v3", mode="consistency", x0_weight=1.0, steps=1200),
+        "toy-consistency-v3": dict(_TOY_CONSISTENCY, teacher="t2v-cfg-v3"),
         # distill_wan2.1's run (their script loads the 720P model; the 480P one is what cfg_distill's full preset
         # makes, exported with `wan-train export`): 10-step grid at shift 5, w = 5, EMA 0.97 as the target, lr 1e-6,
         # 1000 steps; FSDP2 + bf16 + gradient checkpointing
