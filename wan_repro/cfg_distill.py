@@ -13,8 +13,8 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
-from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, TEACHER_MODELS, build_wan, evaluate_model,
-                               model_config, register_run, sample_flow_video)
+from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, T2V_TEACHER_V4, TEACHER_MODELS, build_wan,
+                               evaluate_model, model_config, register_run, sample_flow_video)
 
 # %% auto #0
 __all__ = ['WAN_NEGATIVE_PROMPT', 'CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber',
@@ -116,7 +116,7 @@ def sample_student(tr, out=None, num:int=4, seed:int=0, guidance:float=5.0, ema:
 _TOY_V3 = dict(teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16, lr=3e-4, schedule="cosine", warmup=50,
                betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
 # t2v-cfg from teacher v4: three times as long at a third of the rate (the probes in the appendix)
-_TOY = dict(_TOY_V3, teacher=T2V_TEACHER, steps=4500, lr=1e-4)
+_TOY = dict(_TOY_V3, teacher=T2V_TEACHER_V4, steps=4500, lr=1e-4)
 CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
     build=_build, step=_step, data=latent_data, sample=sample_student,

@@ -20,10 +20,10 @@ from .train import (Config, Parts, StepContext, Technique, Trainer, collate, get
                              make_config, read_checkpoint, read_log, register, sample_flow, seeded_rand, seeded_randn)
 
 # %% auto #0
-__all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'T2V_TEACHER_V3', 'TEACHER_MODELS', 'TEACHER_RUNS', 'ZOO_RUNS',
-           'model_config', 'build_wan', 'flow_loss', 'sample_flow_video', 'write_videos', 'teacher_command',
-           'train_toy_teacher', 'register_run', 'is_i2v', 'sample_videos', 'all_captions', 'evaluate_model',
-           'read_mse_log', 'commit_run', 'commit_teacher']
+__all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'T2V_TEACHER_V3', 'T2V_TEACHER_V4', 'TEACHER_MODELS',
+           'TEACHER_RUNS', 'ZOO_RUNS', 'model_config', 'build_wan', 'flow_loss', 'sample_flow_video', 'write_videos',
+           'teacher_command', 'train_toy_teacher', 'register_run', 'is_i2v', 'sample_videos', 'all_captions',
+           'evaluate_model', 'read_mse_log', 'commit_run', 'commit_teacher']
 
 # %% ../nbs/05_toy_teacher.ipynb #dc7f8c9b
 # the toy teachers' networks: 48-channel codec latents, a token per 2x2 latent pixels (the model zoo of real Wan
@@ -121,8 +121,8 @@ _TOY_I2V = dict(_TOY_TEACHER, data="toy-i2v", model="toy-i2v", steps=3000)
 # stage 2 of the v3 teachers: fine-tune stage 1's EMA with training timesteps shifted by 3 (twice as many samples
 # above s = 0.7, where the samples' shapes are decided) and a cosine decay (the section "Teacher v3" below)
 _FINETUNE = dict(lr=4e-4, schedule="cosine", warmup=100, ema_start=100, seed=1, shift=3.0)
-# stages 3-5 of teacher v4: the same fine-tune at half the learning rate, each from the EMA of the stage before, each
-# longer (the gains came late, as the rate decayed; section "Teacher v4" below)
+# stages 3-5 of teacher v4 (and 6 of v5): the same fine-tune at half the learning rate, each from the EMA of the stage
+# before, each longer (the gains came late, as the rate decayed; sections "Teacher v4" and "Teacher v5" below)
 _FINETUNE_V4 = {**_TOY_TEACHER, **_FINETUNE, "lr": 2e-4}
 
 TEACHER = register(Technique(
@@ -137,6 +137,7 @@ TEACHER = register(Technique(
         "toy-finetune-3": dict(_FINETUNE_V4, init="runs/toy-t2v-ft", steps=2500, seed=2),
         "toy-finetune-4": dict(_FINETUNE_V4, init="runs/toy-t2v-ft3", steps=12000, seed=3),
         "toy-finetune-5": dict(_FINETUNE_V4, init="runs/toy-t2v-ft4", steps=16000, seed=4),
+        "toy-finetune-6": dict(_FINETUNE_V4, init="runs/toy-t2v-ft5", steps=16000, seed=5),
         # the image-to-video teacher: the same recipe, conditioned on the first frame (Wan I2V's mask + latent channels)
         "toy-i2v": _TOY_I2V,
         "toy-i2v-finetune": dict(_TOY_I2V, init="runs/toy-i2v", steps=3000, **_FINETUNE),
@@ -151,15 +152,16 @@ TEACHER = register(Technique(
 
 # %% ../nbs/05_toy_teacher.ipynb #c0d1e2f3
 T2V_TEACHER, I2V_TEACHER = "t2v-teacher", "i2v-teacher"
-# the text-to-video teacher v3, kept for the students distilled from it (the technique notebooks' toy presets)
-T2V_TEACHER_V3 = "t2v-teacher-v3"
-TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v", T2V_TEACHER_V3: "toy-t2v"}  # zoo name -> its network
+# the text-to-video teachers v3 and v4, kept for the students distilled from them (the technique notebooks' toy presets)
+T2V_TEACHER_V3, T2V_TEACHER_V4 = "t2v-teacher-v3", "t2v-teacher-v4"
+TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v", T2V_TEACHER_V3: "toy-t2v", T2V_TEACHER_V4: "toy-t2v"}  # zoo name -> its network
 # zoo name -> the runs that make it, in order: (preset of the `teacher` technique, run directory); a stage's preset
 # starts from the run before it (its `init`)
 _V3_RUNS = (("toy", "runs/toy-t2v"), ("toy-finetune", "runs/toy-t2v-ft"))
-TEACHER_RUNS = {T2V_TEACHER: (*_V3_RUNS, *((f"toy-finetune-{k}", f"runs/toy-t2v-ft{k}") for k in (3, 4, 5))),
+_V4_RUNS = (*_V3_RUNS, *((f"toy-finetune-{k}", f"runs/toy-t2v-ft{k}") for k in (3, 4, 5)))
+TEACHER_RUNS = {T2V_TEACHER: (*_V4_RUNS, ("toy-finetune-6", "runs/toy-t2v-ft6")),
                 I2V_TEACHER: (("toy-i2v", "runs/toy-i2v"), ("toy-i2v-finetune", "runs/toy-i2v-ft")),
-                T2V_TEACHER_V3: _V3_RUNS}
+                T2V_TEACHER_V3: _V3_RUNS, T2V_TEACHER_V4: _V4_RUNS}
 
 def teacher_command(name:str=T2V_TEACHER) -> str:
     "The commands that train the committed teacher `name`; `commit_teacher` then copies the last run into the zoo."
@@ -214,10 +216,11 @@ def _register(name:str, version:str):
                  command=teacher_command(name), train=train_into)
 
 # t2v v1 was the 4-block, 1x1x1-patch model that never learned motion; v2 the 7,000-step run of preset `toy` alone;
-# v3 its two stages; v4 all five
-_register(T2V_TEACHER, version="4")
+# v3 its two stages; v4 five; v5 all six
+_register(T2V_TEACHER, version="5")
 _register(I2V_TEACHER, version="2")
 _register(T2V_TEACHER_V3, version="3")
+_register(T2V_TEACHER_V4, version="4")
 
 # %% ../nbs/05_toy_teacher.ipynb #a4c10a4d
 def is_i2v(model:WanDiT) -> bool:
