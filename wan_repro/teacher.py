@@ -122,7 +122,7 @@ _TOY_I2V = dict(_TOY_TEACHER, data="toy-i2v", model="toy-i2v", steps=3000)
 # above s = 0.7, where the samples' shapes are decided) and a cosine decay (the section "Teacher v3" below)
 _FINETUNE = dict(lr=4e-4, schedule="cosine", warmup=100, ema_start=100, seed=1, shift=3.0)
 # stages 3-5 of teacher v4 (and 6 of v5): the same fine-tune at half the learning rate, each from the EMA of the stage
-# before, each longer (the gains came late, as the rate decayed; sections "Teacher v4" and "Teacher v5" below)
+# before, each longer (the gains came late, as the rate decayed; section "Teachers v4 and v5" below)
 _FINETUNE_V4 = {**_TOY_TEACHER, **_FINETUNE, "lr": 2e-4}
 
 TEACHER = register(Technique(
@@ -154,7 +154,8 @@ TEACHER = register(Technique(
 T2V_TEACHER, I2V_TEACHER = "t2v-teacher", "i2v-teacher"
 # the text-to-video teachers v3 and v4, kept for the students distilled from them (the technique notebooks' toy presets)
 T2V_TEACHER_V3, T2V_TEACHER_V4 = "t2v-teacher-v3", "t2v-teacher-v4"
-TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v", T2V_TEACHER_V3: "toy-t2v", T2V_TEACHER_V4: "toy-t2v"}  # zoo name -> its network
+# zoo name -> its network
+TEACHER_MODELS = {T2V_TEACHER: "toy-t2v", I2V_TEACHER: "toy-i2v", T2V_TEACHER_V3: "toy-t2v", T2V_TEACHER_V4: "toy-t2v"}
 # zoo name -> the runs that make it, in order: (preset of the `teacher` technique, run directory); a stage's preset
 # starts from the run before it (its `init`)
 _V3_RUNS = (("toy", "runs/toy-t2v"), ("toy-finetune", "runs/toy-t2v-ft"))
@@ -171,7 +172,7 @@ def _check_teacher(name:str):
     if name not in TEACHER_RUNS: raise ValueError(f"unknown teacher {name!r}: choose one of {list(TEACHER_RUNS)}")
 
 def train_toy_teacher(out:str|Path,          # a directory for the runs (one sub-directory each); resumes what it holds
-                      name:str=T2V_TEACHER,  # which teacher: t2v-teacher | i2v-teacher | t2v-teacher-v3
+                      name:str=T2V_TEACHER,  # which teacher: t2v-teacher | i2v-teacher | t2v-teacher-v3 | -v4
                       overrides:dict=None,   # settings replacing those of every stage's preset
                       progress:bool=True,
                       stages:int=None) -> WanDiT: # train only the first `stages` runs (default: all)
