@@ -110,11 +110,22 @@ class ShapesWorld:
 
     def sample_labels(self, n:int, # batch size
                       generator:torch.Generator=None, # seeded generator for reproducible batches
+                      shape_weights:tuple=None, # relative frequency of each of `shapes` (default: uniform)
                      )->dict: # 'colour', 'shape', 'direction', 'x', 'y': (n,) long tensors
-        "Draw colour, shape, direction and start position uniformly."
+        "Draw colour, shape, direction and start position uniformly (the shape by `shape_weights`, if given)."
         r = lambda k: torch.randint(k, (n,), generator=generator)
-        return dict(colour=r(len(self.colours)), shape=r(len(self.shapes)), direction=r(len(self.directions)),
-                    x=r(self.size), y=r(self.size))
+        colour = r(len(self.colours))
+        shape = r(len(self.shapes)) if not shape_weights else \
+            torch.multinomial(self.shape_probs(shape_weights), n, replacement=True, generator=generator)
+        return dict(colour=colour, shape=shape, direction=r(len(self.directions)), x=r(self.size), y=r(self.size))
+
+    def shape_probs(self, shape_weights:tuple)->Tensor: # (S,) probabilities
+        "`shape_weights` normalised, after checking it gives one non-negative weight per shape."
+        w = torch.as_tensor(shape_weights, dtype=torch.float)
+        if w.shape != (len(self.shapes),) or (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f"shape_weights must give one non-negative weight per shape of {self.shapes}, not all zero "
+                             f"(got {tuple(shape_weights)}); e.g. (1, 1, 2) draws the last shape twice as often")
+        return w / w.sum()
 
     def sample(self, n:int, # batch size
                generator:torch.Generator|int=None, # a torch.Generator or an int seed
@@ -342,9 +353,12 @@ class ToyLatents(torch.utils.data.Dataset):
     "Shapes-world clips rendered on demand, as the trainer's latent samples: item i is the same clip on every rank and run."
     def __init__(self, n:int=1_000_000, # clips in an epoch (the world has far more: render, don't store)
                  seed:int=0,            # with the index, picks each clip
-                 i2v:bool=False):       # also return `y`, Wan-I2V conditioning on the clip's first frame
+                 i2v:bool=False,        # also return `y`, Wan-I2V conditioning on the clip's first frame
+                 shape_weights:tuple=None): # relative frequency of each shape (default: uniform, as the world draws)
         self.n, self.seed, self.i2v = n, seed, i2v
         self.world = ShapesWorld()
+        self.shape_weights = tuple(shape_weights) if shape_weights else None
+        if self.shape_weights: self.world.shape_probs(self.shape_weights)   # a bad weight fails here, not at step 1
         self.codec = ShapesCodec(self.world)
         self._context = {}                                                     # caption -> (16, 32), computed once
         self.null_context = encode_text([""])[0]                              # the empty prompt, for text dropout
@@ -355,7 +369,8 @@ class ToyLatents(torch.utils.data.Dataset):
     def __getitem__(self, i): return {k: v[0] for k, v in self.batch([i]).items()}
     def batch(self, indices:list) -> dict:
         "Items `indices` as one collated batch: each clip's labels drawn from its own seed, then rendered and encoded together."
-        labels = [self.world.sample_labels(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i))) for i in indices]
+        labels = [self.world.sample_labels(1, torch.Generator().manual_seed(self.seed * 1_000_003 + int(i)), self.shape_weights)
+                  for i in indices]
         labels = {k: torch.cat([l[k] for l in labels]) for k in labels[0]}     # (B,) each
         video, captions = self.world.render(labels), self.world.caption(labels)  # (B, 3, F, H, W)
         batch = {"latents": self.codec.encode(video), "context": torch.stack([self.context(c) for c in captions]),  # (B, 48, F/4, H/2, W/2)

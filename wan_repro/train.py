@@ -47,6 +47,7 @@ COMMON = dict(
     cpu_offload=False,       # sharded runs: weights, gradients and optimizer states in host memory (FSDP2 CPUOffloadPolicy)
     seed=0,
     data="synthetic",        # synthetic | toy | a directory of cached latents
+    shape_weights=(),        # data=toy: relative frequency of each shape (square, circle, triangle); () = uniform
     ckpt_every=100,          # checkpoint every this many steps (and at the end, and on preemption)
     keep_last=2,             # checkpoints kept on disk
     log_every=1,             # CSV log row every this many steps
@@ -924,11 +925,13 @@ def read_checkpoint(path:str|Path) -> dict:
 # %% ../nbs/04_training.ipynb #bd3275e2
 def latent_data(cfg:Config):
     "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
+    if cfg.get("shape_weights") and cfg.data not in ("toy", "toy-i2v"):   # would be ignored: say so instead
+        raise ValueError(f"shape_weights applies only to data=toy or toy-i2v (got data={cfg.data!r}); drop the setting")
     if cfg.data == "synthetic":
         return SyntheticLatents(cfg.num_samples, cfg.latent_shape, cfg.context_shape, seed=cfg.seed)
     if cfg.data in ("toy", "toy-i2v"):
         from wan_repro.toy import ToyLatents
-        return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v")
+        return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v", shape_weights=cfg.get("shape_weights"))
     path = Path(cfg.data)
     if not path.exists():
         raise FileNotFoundError(f"data={cfg.data!r}: no such directory; use 'synthetic', 'toy', or a directory written "
