@@ -13,12 +13,12 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
-from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, T2V_TEACHER_V4, TEACHER_MODELS, build_wan,
-                               evaluate_model, model_config, register_run, sample_flow_video)
+from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, T2V_TEACHER_V4, TEACHER_MODELS, WAN_NEGATIVE_PROMPT,
+                               build_wan, evaluate_model, load_teacher, model_config, register_run, sample_flow_video)
 
 # %% auto #0
-__all__ = ['WAN_NEGATIVE_PROMPT', 'CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber',
-           'draw_guidance', 'cfg_distill_loss', 'load_teacher', 'sample_student', 'guidance_sweep', 'sweep_table']
+__all__ = ['CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber', 'draw_guidance',
+           'cfg_distill_loss', 'sample_student', 'guidance_sweep', 'sweep_table']
 
 # %% ../nbs/10_cfg_distill.ipynb #dde41da8
 def guidance_student(teacher:WanDiT) -> WanDiT:
@@ -80,16 +80,6 @@ def cfg_distill_loss(student:nn.Module,  # the student (guidance embedding)
 
 
 # %% ../nbs/10_cfg_distill.ipynb #b9f89bb5
-WAN_NEGATIVE_PROMPT = ("色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，"
-                       "残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，"
-                       "三条腿，背景人很多，倒着走")   # Wan2.1's default negative prompt
-
-def load_teacher(src:str, cfg:Config) -> WanDiT:
-    "The frozen teacher: a toy zoo name (t2v-teacher, i2v-teacher), a pretrained directory or a wan-train run directory."
-    in_zoo = src in toy.ZOO or (toy.zoo_dir() / f"{src}.safetensors").exists()   # registered, or committed by a module not yet imported
-    teacher = toy.zoo(src) if in_zoo else build_wan(Config({**cfg, "init": src}))
-    return teacher.requires_grad_(False).eval()
-
 def _build(cfg:Config) -> Parts:
     if cfg.guidance_per not in ("sample", "step"):
         raise ValueError(f"guidance_per must be 'sample' (a w per sample) or 'step' (one per step), not {cfg.guidance_per!r}")

@@ -5,42 +5,10 @@
 # %% ../nbs/12_consistency.ipynb #855397e8
 from __future__ import annotations
 
-import torch
-from torch import Tensor
-import torch.nn as nn
-from tqdm.auto import tqdm
-
-from . import flow
 
 # %% auto #0
-__all__ = ['sample_consistency']
+__all__ = []
 
 # %% ../nbs/12_consistency.ipynb #90c60629
-def sample_consistency(model:nn.Module,            # model(x, t, context, y=None, image_context=None) -> v
-                       noise:Tensor,               # (B, C, F, H, W) the state at s = 1
-                       context:Tensor,             # (B, L, D) text embedding
-                       num_steps:int=4,            # K jumps to x0
-                       shift:float=5.0,            # the K levels are sampling_sigmas(K, shift)
-                       sigmas=None,                # or an explicit (K+1,) schedule, e.g. dmd.few_step_sigmas
-                       guidance=1.0,               # CFG scale of the sampler (1 for a guidance-embedding student)
-                       negative_context:Tensor|None=None,
-                       y:Tensor|None=None, image_context:Tensor|None=None,
-                       seeds:list|None=None,       # one seed per sample for its fresh noise (default 0..B-1)
-                       renoise:str="fresh",        # fresh: new noise at every level; predicted: the model's own (= Euler)
-                       progress:bool=False,
-                       **_) -> Tensor:             # (B, C, F, H, W) x0
-    "Multistep consistency sampling: at each level jump to the model's x0, then noise it again to the next level."
-    if renoise not in ("fresh", "predicted"): raise ValueError(f"renoise must be 'fresh' or 'predicted', got {renoise!r}")
-    sig = flow._resolve_sigmas(num_steps, shift, "uniform", sigmas).tolist()   # K+1 levels, 1 ... 0
-    seeds = list(range(noise.shape[0])) if seeds is None else [int(s) for s in seeds]
-    x = noise
-    for k in tqdm(range(len(sig) - 1), disable=not progress, desc="consistency", leave=False):
-        v = flow.guided_velocity(model, x, sig[k], context, guidance, negative_context, y, image_context)
-        # f(x_s, s) = x0 = x_s - s v
-        x0 = flow.x0_from_velocity(x, v, sig[k])
-        if renoise == "fresh":   # each sample's noise for level k+1 from its own seed (the first level used the seed itself)
-            eps = flow.make_noise(tuple(x.shape), [s * 1_000_003 + k + 1 for s in seeds], device=x.device, dtype=x.dtype)
-        else: eps = x + (1 - sig[k]) * v                                   # eps = x_s + (1 - s) v, the model's estimate
-        # x_{k+1} = (1 - s_{k+1}) x0 + s_{k+1} eps  (x0 itself at the last level, s_K = 0)
-        x = flow.add_noise(x0, eps, sig[k + 1])
-    return x
+# written in 01_flow_matching (section 4): streaming, DMD and DRaFT sample with it too
+from .flow import sample_consistency

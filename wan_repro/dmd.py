@@ -17,42 +17,20 @@ from tqdm.auto import tqdm
 from . import flow, toy
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
-from .teacher import (T2V_TEACHER_V3, build_wan, evaluate_model, flow_loss, model_config, register_run,
-                               sample_flow_video)
-from .cfg_distill import WAN_NEGATIVE_PROMPT, load_teacher
-from .consistency import sample_consistency
+from .flow import sample_consistency
+from .teacher import (T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, evaluate_model, flow_loss, load_teacher,
+                               model_config, register_run, sample_flow_video)
 
 # %% auto #0
-__all__ = ['DMD_STEPS', 'LOSSES', 'DMD', 'DMD_STUDENTS', 'ODE_RUN', 'EVAL_METRICS', 'few_step_sigmas', 'predict_x0', 'draw_exit',
-           'backward_simulate', 'ode_sigmas', 'make_ode_pairs', 'OdePairs', 'write_ode_pairs', 'ode_data',
-           'ode_pairs_main', 'dmd_gradient', 'dmd_loss', 'sid_loss', 'ode_regression_loss', 'generate_x0', 'noised',
-           'score_x0s', 'frozen', 'GanHead', 'gan_logits', 'generator_loss', 'critic_loss', 'initial_generator',
-           'sample_generator', 'dmd_command', 'score_generator', 'log_checkpoint_metrics', 'start_positions',
-           'placement_spread']
+__all__ = ['LOSSES', 'DMD', 'DMD_STUDENTS', 'ODE_RUN', 'EVAL_METRICS', 'draw_exit', 'backward_simulate', 'ode_sigmas',
+           'make_ode_pairs', 'OdePairs', 'write_ode_pairs', 'ode_data', 'ode_pairs_main', 'dmd_gradient', 'dmd_loss',
+           'sid_loss', 'ode_regression_loss', 'generate_x0', 'noised', 'score_x0s', 'frozen', 'GanHead', 'gan_logits',
+           'generator_loss', 'critic_loss', 'initial_generator', 'two_time_scale', 'sample_generator', 'dmd_command',
+           'score_generator', 'log_checkpoint_metrics', 'start_positions', 'placement_spread']
 
 # %% ../nbs/13_dmd.ipynb #9edfd9d2
-DMD_STEPS = (1000, 750, 500, 250)   # Self-Forcing's and DMD2's 4-step list, on the unshifted 0..1000 scale
-
-def few_step_sigmas(step_list=DMD_STEPS,   # K timesteps on the unshifted scale, decreasing, the first 1000
-                    shift:float=5.0,
-                   ) -> Tensor:             # (K+1,) float64: the K shifted levels, then 0
-    "The generator's noise levels: the step list warped onto the shifted schedule (as Self-Forcing does), then 0."
-    u = torch.as_tensor(step_list, dtype=torch.float64) / flow.NUM_TRAIN_TIMESTEPS      # (K,) unshifted
-    if u.ndim != 1 or not len(u) or not bool((u[1:] < u[:-1]).all()) or u[-1] <= 0 or u[0] > 1:
-        raise ValueError(f"step_list must be decreasing timesteps in (0, 1000], e.g. {list(DMD_STEPS)}; got {list(step_list)}")
-    # s_k = shift u_k / (1 + (shift - 1) u_k)
-    return torch.cat([flow.shift_sigma(u, shift), u.new_zeros(1)])
-
-def predict_x0(model:nn.Module,
-               x:Tensor,                # (B, C, F, H, W) at noise levels sigma
-               sigma,                   # a float, or (B,) one level per sample
-               context:Tensor,          # (B, L, D)
-               guidance=1.0,            # CFG scale (the teacher's); 1: one forward
-               negative_context:Tensor|None=None,
-               y:Tensor|None=None, image_context:Tensor|None=None) -> Tensor:   # (B, C, F, H, W)
-    "The clean latent a flow model predicts from x_s: x0 = x_s - s v (v with CFG when guidance != 1)."
-    v = flow.guided_velocity(model, x, sigma, context, guidance, negative_context, y, image_context)
-    return flow.x0_from_velocity(x, v.float(), sigma)
+# the few-step levels and the x0 jump are the foundation's (01_flow_matching): DMD keeps their names
+from .flow import DMD_STEPS, few_step_sigmas, predict_x0
 
 # %% ../nbs/13_dmd.ipynb #44ec1750
 def draw_exit(seeds:Tensor, num_levels:int, salt:int=11,
@@ -324,9 +302,9 @@ def _build(cfg:Config) -> Parts:
                          "teacher": teacher}, lrs={"critic": cfg.critic_lr, "generator": cfg.lr}, ema=("generator",),
                  extra={"negative": negative})
 
-def _schedule(step:int, cfg:Config) -> list:
-    "Two time-scale updates: the critic every step, the generator every `critic_ratio`-th (first, as in Self-Forcing)."
-    if cfg.loss == "ode": return ["generator"]
+def two_time_scale(step:int, cfg:Config) -> list:
+    "DMD2's two time-scale updates: the critic every step, the generator every `critic_ratio`-th (first, as in Self-Forcing); a regression loss (ode, flow) trains the generator alone."
+    if cfg.loss in ("ode", "flow"): return ["generator"]
     return (["generator"] if step % cfg.critic_ratio == 0 else []) + ["critic"]
 
 def _step(ctx:StepContext) -> dict:
@@ -364,7 +342,7 @@ _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data
              ckpt_every=100, log_every=1)
 DMD = register(Technique(
     name="dmd", doc="DMD2 (or SiD) few-step distillation with a critic, after CausVid's ODE initialisation (loss=ode).",
-    build=_build, step=_step, data=_data, schedule=_schedule, sample=sample_generator,
+    build=_build, step=_step, data=_data, schedule=two_time_scale, sample=sample_generator,
     defaults=dict(teacher=T2V_TEACHER_V3, loss="dmd", step_list=DMD_STEPS, shift=5.0, real_guidance=5.0, critic="",
                   critic_lr=1e-4, critic_ratio=5, backward_simulation=True, min_t=20.0, max_t=980.0, sid_alpha=1.0,
                   gan_weight=0.0, gan_critic_weight=1e-2, gan_block=3,

@@ -17,9 +17,9 @@ from . import flow, toy
 from .model import LORA_TARGETS, add_lora
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, register,
                              seeded_randn)
-from .teacher import register_run, sample_flow_video
-from .cfg_distill import load_teacher, with_guidance
-from .consistency import sample_consistency
+from .flow import sample_consistency
+from .teacher import load_teacher, register_run, sample_flow_video
+from .cfg_distill import with_guidance   # DRaFT fine-tunes a CFG-distilled student at its w
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'GUARDS', 'REWARDS', 'CLIP_MEAN', 'CLIP_STD', 'DRAFT', 'DRAFT_RUNS', 'EVAL_KEYS', 'LastKGrad', 'guided',

@@ -15,12 +15,13 @@ from tqdm.auto import tqdm
 from . import flow, toy
 from .model import WanDiT
 from .train import Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register
-from .teacher import TEACHER, T2V_TEACHER_V3, flow_loss, model_config, register_run, sample_flow_video
-from .cfg_distill import WAN_NEGATIVE_PROMPT, load_teacher
-from .dmd import DMD_STEPS, critic_loss, few_step_sigmas, generator_loss
+from .flow import DMD_STEPS, few_step_sigmas
+from .teacher import (TEACHER, T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, flow_loss, load_teacher, model_config,
+                               register_run, sample_flow_video)
 from .streaming import Stream, chunk_seeds
+# the causal two-expert student is Self-Forcing (judged by DMD) on MoEWan: those two techniques' pieces
+from .dmd import critic_loss, generator_loss, two_time_scale
 from .self_forcing import SELF_FORCING, causal_copy, draw_step_exit
-from .self_forcing import _schedule as sf_schedule
 
 # %% auto #0
 __all__ = ['WAN22_MOE', 'MOE_LAYOUTS', 'MOE', 'MOE_TEACHER', 'MOE_EXPERTS', 'HIGH_CONTEXTS', 'MOE_SF', 'CAUSAL_MOE_RUNS', 'GiB',
@@ -324,7 +325,7 @@ _TOY_SF = dict({k: v for k, v in SELF_FORCING.presets["toy"].items() if k not in
                teacher=MOE_TEACHER, init="causal-ode-ar", high_context="xb")
 MOE_SF = register(Technique(
     name="moe_sf", doc="Self Forcing with two experts: a causal two-expert student, one KV cache per expert, DMD against a two-expert teacher.",
-    build=_sf_build, step=_sf_step, data=latent_data, schedule=sf_schedule,
+    build=_sf_build, step=_sf_step, data=latent_data, schedule=two_time_scale,
     defaults=dict({k: v for k, v in SELF_FORCING.defaults.items() if k not in _SF_ONLY}, teacher=MOE_TEACHER,
                   real_guidance=(5.0, 5.0), high_context="xb", prefix_frames=0),
     presets={"toy": _TOY_SF, "toy-x0": dict(_TOY_SF, high_context="x0"),

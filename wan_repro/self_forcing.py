@@ -17,10 +17,11 @@ from . import flow, toy
 from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_randn)
-from .teacher import T2V_TEACHER_V3, build_wan, flow_loss, model_config, register_run, sample_flow_video
-from .cfg_distill import WAN_NEGATIVE_PROMPT, load_teacher
-from .dmd import (DMD_STEPS, critic_loss, draw_exit, few_step_sigmas, generator_loss, ode_data, ode_regression_loss,
-                           ode_sigmas, predict_x0)
+from .flow import DMD_STEPS, few_step_sigmas, predict_x0
+from .teacher import (T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, flow_loss, load_teacher, model_config,
+                               register_run, sample_flow_video)
+# Self-Forcing is judged by DMD (or SiD): its losses, exit draw and ODE initialisation are 13_dmd's
+from .dmd import critic_loss, draw_exit, generator_loss, ode_data, ode_regression_loss, ode_sigmas, two_time_scale
 from .streaming import Stream, sample_stream, stream_video
 
 # %% auto #0
@@ -127,11 +128,6 @@ def _build(cfg:Config) -> Parts:
                          "teacher": teacher}, lrs={"critic": cfg.critic_lr, "generator": cfg.lr}, ema=("generator",),
                  extra={"negative": negative})
 
-def _schedule(step:int, cfg:Config) -> list:
-    "DMD's two time-scale rule: the critic every step, the generator (first) every `critic_ratio`-th."
-    if cfg.loss in ("ode", "flow"): return ["generator"]
-    return (["generator"] if step % cfg.critic_ratio == 0 else []) + ["critic"]
-
 def _step(ctx:StepContext) -> dict:
     cfg, batch, gen = ctx.cfg, ctx.batch, ctx["generator"]
     tf = cfg.forcing == "teacher"
@@ -175,7 +171,7 @@ _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data
              ckpt_every=100, log_every=1)
 SELF_FORCING = register(Technique(
     name="self_forcing", doc="Self Forcing: a causal few-step student trained by DMD on its own KV-cached rollouts (or TF / DF).",
-    build=_build, step=_step, data=_data, schedule=_schedule, sample=sample_causal,
+    build=_build, step=_step, data=_data, schedule=two_time_scale, sample=sample_causal,
     defaults=dict(teacher=T2V_TEACHER_V3, loss="dmd", forcing="self", chunk_frames=1, step_list=DMD_STEPS, shift=5.0,
                   real_guidance=5.0, critic="", critic_lr=1e-4, critic_ratio=5, min_t=20.0, max_t=980.0, sid_alpha=1.0,
                   gan_weight=0.0, gan_critic_weight=1e-2, gan_block=3, context_noise=0.0, grad_frames=0,

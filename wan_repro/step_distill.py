@@ -13,8 +13,9 @@ import torch.nn as nn
 
 from . import flow
 from .train import Config, Parts, StepContext, Technique, latent_data, register, seeded_randint, seeded_randn
-from .teacher import model_config, register_run
-from .cfg_distill import load_teacher, pseudo_huber, sample_student
+from .teacher import load_teacher, model_config, register_run
+# step distillation halves the steps of a CFG-distilled student: its loss and sample hook are 10_cfg_distill's
+from .cfg_distill import pseudo_huber, sample_student
 
 # %% auto #0
 __all__ = ['MODES', 'TARGETS', 'STEP_DISTILL', 'STEP_STUDENTS', 'draw_grid_index', 'euler_step', 'check_step_distill',
@@ -104,7 +105,7 @@ def _sample(tr, out=None, num:int=4, seed:int=0, guidance:float|None=None, steps
     "The student at the run's guidance: `half` with N/2 Euler steps; `consistency` with 4 jumps of its own sampler."
     cfg = tr.cfg
     if cfg.mode == "consistency":   # 12_consistency's sampler: the student's x0 at each level, fresh noise between
-        from wan_repro.consistency import sample_consistency
+        from wan_repro.flow import sample_consistency
         opts["sampler"] = functools.partial(sample_consistency, seeds=list(range(seed, seed + num)))
     steps = steps or (cfg.grid_steps // 2 if cfg.mode == "half" else 4)
     return sample_student(tr, out, num, seed, guidance=cfg.guidance if guidance is None else guidance, steps=steps, **opts)

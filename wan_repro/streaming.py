@@ -17,8 +17,7 @@ from . import flow
 from fastcore.basics import patch
 
 from .model import KVCache, WanDiT
-from .consistency import sample_consistency
-from .dmd import few_step_sigmas, predict_x0
+from .flow import few_step_sigmas, predict_x0, sample_consistency
 
 # %% auto #0
 __all__ = ['SOLVERS', 'chunk_seeds', 'CountingCache', 'attention_span', 'with_past', 'Stream', 'stream_video', 'sample_stream']

@@ -17,9 +17,8 @@ from . import flow, toy
 from .model import LORA_TARGETS, add_lora, load_lora, lora_adapters, merge_lora
 from .train import (Config, Parts, StepContext, Technique, latent_data, open_run, register, sample_seed,
                              seeded_rand)
-from .teacher import (I2V_TEACHER, TEACHER_MODELS, flow_loss, is_i2v, model_config, register_run,
+from .teacher import (I2V_TEACHER, TEACHER_MODELS, flow_loss, is_i2v, load_teacher, model_config, register_run,
                                sample_flow_video, sample_videos, write_videos)
-from .cfg_distill import load_teacher
 
 # %% auto #0
 __all__ = ['REPLACEMENTS', 'DRAWS', 'SVI', 'SVI_RUNS', 'chain_clips', 'join_clips', 'chain_scores', 'evaluate_chain',

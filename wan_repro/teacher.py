@@ -21,9 +21,9 @@ from .train import (Config, Parts, StepContext, Technique, Trainer, collate, get
 
 # %% auto #0
 __all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'T2V_TEACHER_V3', 'T2V_TEACHER_V4', 'TEACHER_MODELS',
-           'TEACHER_RUNS', 'ZOO_RUNS', 'model_config', 'build_wan', 'flow_loss', 'sample_flow_video', 'write_videos',
-           'teacher_command', 'train_toy_teacher', 'register_run', 'is_i2v', 'sample_videos', 'all_captions',
-           'evaluate_model', 'read_mse_log', 'commit_run', 'commit_teacher']
+           'TEACHER_RUNS', 'ZOO_RUNS', 'WAN_NEGATIVE_PROMPT', 'model_config', 'build_wan', 'flow_loss',
+           'sample_flow_video', 'write_videos', 'teacher_command', 'train_toy_teacher', 'register_run', 'load_teacher',
+           'is_i2v', 'sample_videos', 'all_captions', 'evaluate_model', 'read_mse_log', 'commit_run', 'commit_teacher']
 
 # %% ../nbs/05_toy_teacher.ipynb #dc7f8c9b
 # the toy teachers' networks: 48-channel codec latents, a token per 2x2 latent pixels (the model zoo of real Wan
@@ -222,6 +222,18 @@ _register(T2V_TEACHER, version="5")
 _register(I2V_TEACHER, version="2")
 _register(T2V_TEACHER_V3, version="3")
 _register(T2V_TEACHER_V4, version="4")
+
+# %% ../nbs/05_toy_teacher.ipynb #cb655353
+WAN_NEGATIVE_PROMPT = ("色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，"
+                       "残缺的，多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，"
+                       "三条腿，背景人很多，倒着走")   # Wan2.1's default negative prompt
+
+def load_teacher(src:str, cfg:Config) -> WanDiT:
+    "The frozen teacher: a toy zoo name (t2v-teacher, i2v-teacher), a pretrained directory or a wan-train run directory."
+    in_zoo = src in toy.ZOO or (toy.zoo_dir() / f"{src}.safetensors").exists()   # registered, or committed by a module not yet imported
+    teacher = toy.zoo(src) if in_zoo else build_wan(Config({**cfg, "init": src}))
+    return teacher.requires_grad_(False).eval()
+
 
 # %% ../nbs/05_toy_teacher.ipynb #a4c10a4d
 def is_i2v(model:WanDiT) -> bool:
