@@ -13,7 +13,8 @@ def split(key):
 
 
 licenses = {"apache2": "Apache-2.0"}   # settings.ini's name -> the SPDX expression (license classifiers are deprecated)
-extras = {"dev": split("dev_requirements"), "gpu": split("gpu_requirements"), "reward": split("reward_requirements")}
+extras = {"dev": split("dev_requirements"), "gpu": split("gpu_requirements"), "reward": split("reward_requirements"),
+          "full": split("full_requirements")}
 extras = {k: v for k, v in extras.items() if v}
 
 setuptools.setup(
