@@ -237,7 +237,7 @@ def chunk_scores(videos:Tensor, captions:list, frames_per_chunk:int=4) -> dict: 
 def stream_main(argv:list|None=None):
     "`wan-stream --run DIR | --zoo NAME --prompts FILE --out DIR [--frames N] [--switch CHUNK=FILE ...] ...`"
     import argparse, sys
-    from wan_repro.train import open_run, read_prompts
+    from wan_repro.train import RunInUseError, RunLock, open_run, read_prompts
     from wan_repro.teacher import write_videos
     ap = argparse.ArgumentParser(prog="wan-stream", description="Stream videos chunk by chunk from a causal student.")
     src = ap.add_mutually_exclusive_group(required=True)
@@ -257,6 +257,9 @@ def stream_main(argv:list|None=None):
     ap.add_argument("--device", default="cpu")
     a = ap.parse_args(sys.argv[1:] if argv is None else argv)
     def fail(msg): print(f"wan-stream: error: {msg}", file=sys.stderr); sys.exit(2)
+    lock = RunLock(a.out, "wan-stream")          # one writer per output folder: its stream.pt and stream.mp4 are one run's
+    try: lock.acquire()
+    except (RunInUseError, OSError) as e: fail(e)
     try:
         prompts = read_prompts(a.prompts)
         switches = {}
@@ -282,8 +285,15 @@ def stream_main(argv:list|None=None):
                               sink_frames=a.sink, window_frames=a.window or None):
         chunks.append(chunk.cpu())
     z, out = torch.cat(chunks, 2), Path(a.out)
-    out.mkdir(parents=True, exist_ok=True)
-    torch.save({"latents": z, "prompts": prompts, "switches": switches}, out / "stream.pt")
+    try: _write_stream(out, z, prompts, switches, a)
+    except OSError as e: fail(e)                 # a full disk: the files there before are left whole
+    finally: lock.release()
+
+def _write_stream(out:Path, z:Tensor, prompts:list, switches:dict, a):
+    "wan-stream's outputs, each file written whole (a temporary name, then renamed): stream.pt and stream.mp4."
+    from wan_repro.components import atomic_write
+    from wan_repro.teacher import write_videos
+    atomic_write(out / "stream.pt", lambda p: torch.save({"latents": z, "prompts": prompts, "switches": switches}, p))
     if a.vae:
         from wan_repro.components import load_vae, tensor_to_frames, vae_decode, write_video
         video = vae_decode(load_vae(a.vae, device=a.device), z.to(a.device)).cpu()

@@ -301,6 +301,7 @@ def first_frames_for(captions:list, seed:int=0, world:toy.ShapesWorld=None) -> T
 # %% ../nbs/16_svi.ipynb #bc635f5c
 def chain_main(argv:list|None=None):
     "Entry point of `wan-chain`: chain image-to-video clips of a toy model into one long video."
+    from wan_repro.components import atomic_write
     ap = argparse.ArgumentParser(prog="wan-chain", description="Chain image-to-video clips (SVI): clip k+1 starts from the "
                                  "last frame(s) of clip k; writes one long video.")
     ap.add_argument("--model", default="i2v-svi", help="a zoo name (i2v-teacher, i2v-svi, ...) or a wan-train run directory")
@@ -336,11 +337,12 @@ def chain_main(argv:list|None=None):
     clips = chain_clips(model, captions, first, a.clips, a.motion_frames, seeds=[a.seed + i for i in range(len(captions))],
                         world=world, progress=True, steps=a.steps, guidance=a.guidance, shift=a.shift)
     video, out = join_clips(clips, a.motion_frames), Path(a.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_videos(video, out, scale=4)
-    torch.save({"video": video, "captions": captions}, out.with_suffix(".pt"))
+    try:                                         # each file whole (a temporary name, then renamed): a full disk keeps the old
+        write_videos(video, out, scale=4)
+        atomic_write(out.with_suffix(".pt"), lambda p: torch.save({"video": video, "captions": captions}, p))
+    except OSError as e: print(f"wan-chain: error: {e}", file=sys.stderr); sys.exit(2)
     print(f"wan-chain: {len(captions)} videos of {video.shape[2]} frames ({a.clips} clips) -> {out}, {out.with_suffix('.pt')}")
     if a.scores:
         rows = chain_scores(clips, captions, first, a.motion_frames, world)
-        Path(a.scores).write_text(json.dumps(rows, indent=1))
+        atomic_write(a.scores, lambda p: Path(p).write_text(json.dumps(rows, indent=1)))
         print(f"wan-chain: per-clip scores -> {a.scores}")

@@ -460,8 +460,11 @@ def list_checkpoints(out:str|Path, run:str|None=None) -> list[Path]:
     return sorted(p for p in d.glob("step_*") if _is_step_dir(p)) if d.exists() else []
 
 class RunLock:
-    "An advisory lock on a run directory (`out/.lock`, flock): one writing trainer per folder."
-    def __init__(self, out:str|Path): self.path, self.fd = Path(out) / ".lock", None
+    "An advisory lock on a run directory (`out/.lock`, flock): one writing trainer per folder (or one writer per output)."
+    def __init__(self, out:str|Path,
+                 holder:str="trainer",   # who writes there: named in the error a second writer gets
+                 name:str=".lock"):      # the lock file (an output file's own: f".{file}.lock")
+        self.path, self.fd, self.holder = Path(out) / name, None, holder
 
     def acquire(self):
         import fcntl, socket
@@ -471,7 +474,7 @@ class RunLock:
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown pid"
             os.close(fd)
-            raise RunInUseError(f"{self.path.parent} is in use by another trainer ({holder}); wait for it to end, "
+            raise RunInUseError(f"{self.path.parent} is in use by another {self.holder} ({holder}); wait for it to end, "
                                 f"stop it, or choose another --out") from None
         os.ftruncate(fd, 0); os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
         self.fd = fd
@@ -1042,7 +1045,9 @@ def sample_flow(tr:Trainer,              # a trainer holding a trained (or resum
         lat = (sampler or flow.sample_euler)(model, noise, batch["context"].float().to(tr.device), num_steps=steps, y=y,
                                              shift=tr.cfg.get("shift", 5.0), guidance=guidance, negative_context=null,
                                              progress=False)
-    if out: torch.save({"latents": lat.cpu(), "captions": batch.get("caption")}, out)
+    if out:
+        from wan_repro.components import atomic_write
+        atomic_write(out, lambda p: torch.save({"latents": lat.cpu(), "captions": batch.get("caption")}, p))
     return {"latents": lat, "batch": batch, "prompts": batch.get("caption"), "files": [Path(out)] if out else []}
 
 def open_run(run:str|Path, device:str="cpu") -> Trainer:
