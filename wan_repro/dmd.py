@@ -159,7 +159,11 @@ def dmd_gradient(x0:Tensor,       # (B, C, F, H, W) the generator's sample
                 ) -> Tensor:      # (B, C, F, H, W) float64
     "DMD's normalised KL gradient (DMD eq. 7-8): (x0_fake - x0_real) / mean|x0 - x0_real|, the mean per sample."
     norm = (x0.double() - x0_real.double()).abs().flatten(1).mean(1)          # (B,)
-    return torch.nan_to_num((x0_fake.double() - x0_real.double()) / flow.expand_sigma(norm, x0))
+    # a sample equal to the teacher's x0 (norm 0) has nothing to normalise: its gradient is 0. Only that case is caught:
+    # a NaN anywhere stays NaN, so the trainer's non-finite stop sees it (nan_to_num here hid a NaN teacher)
+    zero = (norm == 0).view(-1, *[1] * (x0.ndim - 1))                          # (B, 1, ...)
+    g = (x0_fake.double() - x0_real.double()) / flow.expand_sigma(norm.masked_fill(norm == 0, 1.0), x0)
+    return g.masked_fill(zero, 0.0)
 
 def dmd_loss(x0:Tensor, x0_real:Tensor, x0_fake:Tensor) -> Tensor:
     "0.5 ||x0 - sg(x0 - g)||^2 (mean), in float64: its gradient with respect to x0 is g / numel, the DMD direction."
@@ -174,7 +178,7 @@ def sid_loss(x0:Tensor,       # the generator's sample (with grad)
     r, f, x = x0_real.double(), x0_fake.double(), x0.double()
     norm = (x - r).detach().abs().flatten(1).mean(1)                          # (B,) as DMD's normaliser
     per = ((r - f) * ((r - x) - alpha * (r - f))).flatten(1).mean(1)          # (B,)
-    return torch.nan_to_num(per / norm).mean()
+    return (per / norm.masked_fill(norm == 0, 1.0)).masked_fill(norm == 0, 0.0).mean()   # norm 0: nothing to learn; NaN stays NaN
 
 # %% ../nbs/13_dmd.ipynb #a982206b
 LOSSES = ("ode", "dmd", "sid")
