@@ -256,8 +256,8 @@ def stream_main(argv:list|None=None):
     ap.add_argument("--vae", metavar="DIR", help="Wan VAE directory (full scale); default: the toy codec")
     ap.add_argument("--device", default="cpu")
     a = ap.parse_args(sys.argv[1:] if argv is None else argv)
-    def fail(msg): print(f"wan-stream: error: {msg}", file=sys.stderr); sys.exit(2)
     lock = RunLock(a.out, "wan-stream")          # one writer per output folder: its stream.pt and stream.mp4 are one run's
+    def fail(msg): lock.release(); print(f"wan-stream: error: {msg}", file=sys.stderr); sys.exit(2)
     try: lock.acquire()
     except (RunInUseError, OSError) as e: fail(e)
     try:
