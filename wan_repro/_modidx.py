@@ -673,5 +673,6 @@ d = { 'settings': { 'branch': 'main',
                                  'wan_repro.train.seeded_randn': ('training.html#seeded_randn', 'wan_repro/train.py'),
                                  'wan_repro.train.setup_distributed': ('training.html#setup_distributed', 'wan_repro/train.py'),
                                  'wan_repro.train.shard_model': ('training.html#shard_model', 'wan_repro/train.py'),
+                                 'wan_repro.train.shutdown_distributed': ('training.html#shutdown_distributed', 'wan_repro/train.py'),
                                  'wan_repro.train.tensorboard_available': ('training.html#tensorboard_available', 'wan_repro/train.py'),
                                  'wan_repro.train.verify_checkpoint': ('training.html#verify_checkpoint', 'wan_repro/train.py')}}}

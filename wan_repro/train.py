@@ -22,11 +22,12 @@ from . import flow
 __all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'EXPORT_LAYOUTS', 'Config', 'parse_value',
            'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register',
            'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate',
-           'SampleStream', 'SyntheticLatents', 'EMA', 'setup_distributed', 'enable_grad_checkpointing', 'shard_model',
-           'lr_lambda', 'RunInUseError', 'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir',
-           'list_checkpoints', 'RunLock', 'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer',
-           'NonFiniteError', 'tensorboard_available', 'read_checkpoint', 'latent_data', 'read_log', 'read_tensorboard',
-           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate', 'main', 'export_run']
+           'SampleStream', 'SyntheticLatents', 'EMA', 'setup_distributed', 'shutdown_distributed',
+           'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError', 'CorruptCheckpointError',
+           'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock', 'verify_checkpoint', 'Preemption',
+           'Checkpointing', 'Trainer', 'NonFiniteError', 'tensorboard_available', 'read_checkpoint', 'latent_data',
+           'read_log', 'read_tensorboard', 'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run',
+           'generate', 'main', 'export_run']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -379,6 +380,20 @@ def setup_distributed(device:str|None=None) -> tuple[int, int, torch.device]:
         dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
     rank = dist.get_rank() if dist.is_initialized() else 0
     return rank, (dist.get_world_size() if dist.is_initialized() else 1), dev
+
+def shutdown_distributed(exit_code:int|None=None):
+    "Leave torchrun's process group: every rank waits for the others, the group is destroyed; with `exit_code`, exit now."
+    if not (dist.is_available() and dist.is_initialized()): return
+    try: dist.barrier()      # no rank tears the group down while another still saves, logs or waits in a collective
+    finally: dist.destroy_process_group()
+    if exit_code is None: return
+    # destroy_process_group does not stop gloo's threads (2 x pt_gloo_runloop, gloo_tcp_loop): after fully_shard, torch's
+    # DTensor caches (the C++ sharding-propagation cache, MeshTopoInfo.build_from_mesh) keep FSDP2's device mesh, and
+    # with it the group, alive. They would run on into the interpreter's shutdown and be torn down by it and by C++'s
+    # static destructors, in no fixed order, while the other rank closes its sockets: now and then a rank died there
+    # with SIGABRT ('terminate called without an active exception'). Everything is written and flushed: skip that.
+    sys.stdout.flush(); sys.stderr.flush()
+    os._exit(exit_code)
 
 def enable_grad_checkpointing(model:nn.Module) -> int:
     "Recompute each block of `model.blocks` in backward (non-reentrant checkpoint); returns how many were wrapped."
@@ -1201,7 +1216,7 @@ def main(argv:list|None=None):
     except RunInUseError as e: _fail(e)
     except NonFiniteError as e: _fail(e, 1)
     if tr.rank == 0: print("wan-train: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}), flush=True)
-    if dist.is_initialized(): dist.destroy_process_group()
+    shutdown_distributed(0)   # under torchrun: all ranks together, then exit (a single process returns)
 
 if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py":   # python -m wan_repro.train / torchrun
     # run the package's copy of this module, so techniques registered by other modules share its registry
