@@ -1,6 +1,11 @@
 """The test suite: notebooks and package in sync, the docs' notebook processing, every notebook's tests, one summary line.
 
-Usage: python tools/run_tests.py [--flags "slow gpu"] [--workers N] [--no-sync] [--no-docs] [notebook-name-substring ...]
+Usage: python tools/run_tests.py [--flags "slow gpu"] [--workers N] [--no-sync] [--no-docs] [--generic-cpu auto|yes|no]
+                                [notebook-name-substring ...]
+
+The whole suite also runs the notebooks whose tests compare floats across batch shapes, seeds drawn by vectorised
+kernels, or committed weights once more under ATEN_CPU_CAPABILITY=default: torch's scalar kernels instead of this CPU's
+AVX2/AVX-512 ones, a cheap stand-in for another machine (WanDiT's outputs move by about 5e-6).
 """
 import argparse, hashlib, os, shutil, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor
@@ -9,6 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# the notebooks whose tolerances depend on the kernels: per-sample seeds in batches (01), random weights drawn here
+# against committed ones (02), a batch against its slice (12)
+GENERIC_CPU_NBS = ("01_flow_matching", "02_toy_world", "12_consistency")
 
 
 def snapshot():
@@ -68,7 +76,8 @@ def check_docs(threads:int) -> bool:
 
 
 def run_one(args):
-    fn, skip_flags, force_flags, threads = args
+    fn, skip_flags, force_flags, threads, env = args
+    os.environ.update(env)                         # before torch is imported: ATEN_CPU_CAPABILITY is read once
     # Parallel notebooks must not oversubscribe the cores: OpenMP threads that wait on each other across
     # processes made a forward pass 20x slower on 2 cores. Set before torch is first imported in this worker.
     os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
@@ -91,6 +100,9 @@ def main():
     ap.add_argument("--no-sync", action="store_true",
                     help="skip the whole-repository checks: notebook/package sync and the docs' notebook processing")
     ap.add_argument("--no-docs", action="store_true", help="skip the docs' notebook processing (nbdev's proc_nbs)")
+    ap.add_argument("--generic-cpu", choices=("auto", "yes", "no"), default="auto",
+                    help="run the kernel-sensitive notebooks once more under ATEN_CPU_CAPABILITY=default "
+                         "(auto: with the whole suite, not with a subset)")
     ap.add_argument("only", nargs="*", help="run only notebooks whose name contains one of these")
     a = ap.parse_args()
 
@@ -102,11 +114,15 @@ def main():
     skip = get_config().tst_flags.split()
     nbs = sorted(p for p in (ROOT / "nbs").glob("*.ipynb") if not p.name.startswith("_"))
     if a.only: nbs = [p for p in nbs if any(s in p.name for s in a.only)]
-    jobs = [(p, skip, a.flags.split(), threads) for p in nbs]
+    jobs = [(p, skip, a.flags.split(), threads, {}) for p in nbs]
+    if a.generic_cpu == "yes" or (a.generic_cpu == "auto" and not a.only):
+        jobs += [(p, skip, a.flags.split(), threads, {"ATEN_CPU_CAPABILITY": "default"}) for p in nbs
+                 if p.stem in GENERIC_CPU_NBS]
     results = []
     # One fresh process per notebook: a notebook's IPython shell takes over the worker's __main__ module.
     with ProcessPoolExecutor(max_workers=max(1, a.workers), mp_context=get_context("spawn"), max_tasks_per_child=1) as ex:
-        for name, ok, secs in ex.map(run_one, jobs):
+        for (*_, env), (name, ok, secs) in zip(jobs, ex.map(run_one, jobs)):
+            name += " (ATEN_CPU_CAPABILITY=default)" if env else ""
             print(f"{'ok  ' if ok else 'FAIL'} {name:<32} {secs:7.1f} s", flush=True)
             results.append(ok)
     checks = [c for c in (sync_ok, docs_ok) if c is not None]          # the whole-repository checks that ran
