@@ -18,16 +18,16 @@ from .model import WanDiT
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_randn)
 from .flow import DMD_STEPS, few_step_sigmas, predict_x0
-from .teacher import (T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, flow_loss, load_teacher, model_config,
+from .teacher import (T2V_TEACHER, WAN_NEGATIVE_PROMPT, build_wan, flow_loss, load_teacher, model_config,
                                register_run, sample_flow_video)
 # Self-Forcing is judged by DMD (or SiD): its losses, exit draw and ODE initialisation are 13_dmd's
 from .dmd import critic_loss, draw_exit, generator_loss, ode_data, ode_regression_loss, ode_sigmas, two_time_scale
 from .streaming import Stream, sample_stream, stream_video
 
 # %% auto #0
-__all__ = ['FORCINGS', 'SF_LOSSES', 'SELF_FORCING', 'CAUSAL_RUNS', 'causal_copy', 'draw_step_exit', 'self_rollout', 'forced_x0',
-           'student_samples', 'make_causal_ode_pairs', 'initial_student', 'sample_causal', 'stream_samples',
-           'chunk_scores', 'stream_main', 'run_dependencies', 'causal_command']
+__all__ = ['FORCINGS', 'SF_LOSSES', 'SELF_FORCING', 'CAUSAL_RUNS', 'V3_CHAIN', 'causal_copy', 'draw_step_exit', 'self_rollout',
+           'forced_x0', 'student_samples', 'make_causal_ode_pairs', 'initial_student', 'sample_causal',
+           'stream_samples', 'chunk_scores', 'stream_main', 'run_dependencies', 'causal_command']
 
 # %% ../nbs/14_self_forcing.ipynb #0874d2ef
 def causal_copy(model:WanDiT, chunk_frames:int=1, sink_frames:int=0, window_frames:int|None=None) -> WanDiT:
@@ -160,10 +160,10 @@ def sample_causal(tr, out=None, num:int=4, seed:int=0, frames:int|None=None, ema
 
 # %% ../nbs/14_self_forcing.ipynb #3d4f0b59
 # the toy runs (each choice is explained in the sections below)
-_TOY_ODE = dict(loss="ode", forcing="diffusion", teacher=T2V_TEACHER_V3, data="toy", ode_pairs="runs/ode-pairs/t2v-teacher-1024.pt",
+_TOY_ODE = dict(loss="ode", forcing="diffusion", teacher=T2V_TEACHER, data="toy", ode_pairs="runs/ode-pairs/t2v-teacher-1024.pt",
                 ode_count=1024, steps=1000, batch_size=16, lr=1e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99),
                 ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
-_TOY = dict(loss="dmd", forcing="self", teacher=T2V_TEACHER_V3, init="runs/causal-ode-ar", data="toy", critic_ratio=5, steps=1000,
+_TOY = dict(loss="dmd", forcing="self", teacher=T2V_TEACHER, init="runs/causal-ode-ar", data="toy", critic_ratio=5, steps=1000,
             batch_size=8, lr=1e-4, critic_lr=1e-4, warmup=0, betas=(0.0, 0.999), grad_clip=10.0, ema_decay=0.99,
             ema_start=200, ckpt_every=200, keep_last=6, log_every=10)
 _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data="data/latents", chunk_frames=3, shift=5.0,
@@ -172,7 +172,7 @@ _FULL = dict(teacher="checkpoints/Wan2.1-T2V-14B", model="wan2.1-t2v-1.3b", data
 SELF_FORCING = register(Technique(
     name="self_forcing", doc="Self Forcing: a causal few-step student trained by DMD on its own KV-cached rollouts (or TF / DF).",
     build=_build, step=_step, data=_data, schedule=two_time_scale, sample=sample_causal,
-    defaults=dict(teacher=T2V_TEACHER_V3, loss="dmd", forcing="self", chunk_frames=1, step_list=DMD_STEPS, shift=5.0,
+    defaults=dict(teacher=T2V_TEACHER, loss="dmd", forcing="self", chunk_frames=1, step_list=DMD_STEPS, shift=5.0,
                   real_guidance=5.0, critic="", critic_lr=1e-4, critic_ratio=5, min_t=20.0, max_t=980.0, sid_alpha=1.0,
                   gan_weight=0.0, gan_critic_weight=1e-2, gan_block=3, context_noise=0.0, grad_frames=0,
                   ode_pairs="", ode_count=1024, ode_substeps=12, causal_teacher=False, text_drop=0.1,
@@ -182,7 +182,7 @@ SELF_FORCING = register(Technique(
         # initialisations: CausVid's (the bidirectional teacher's ODE, noisy past) and Causal Forcing's (an AR teacher
         # trained by teacher forcing, then its own ODE with a clean past)
         "toy-ode": _TOY_ODE,
-        "toy-ar-teacher": dict(loss="flow", forcing="teacher", teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16,
+        "toy-ar-teacher": dict(loss="flow", forcing="teacher", teacher=T2V_TEACHER, data="toy", steps=1500, batch_size=16,
                                lr=2e-4, schedule="cosine", warmup=50, betas=(0.9, 0.99), shift=3.0, text_drop=0.1,
                                ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10),
         # (512 pairs, not 1,024: streaming the AR teacher's ODE costs about 2 min per 48 on 2 CPU cores)
@@ -337,6 +337,17 @@ def _train_chain(name:str):
             model.load_state_dict(tr.model(ema=True).state_dict())
     return train
 
+# version 2: the whole chain re-distilled from teacher v5 (version 1 came from t2v-teacher-v3)
 for _name in CAUSAL_RUNS:
-    register_run(_name, "self_forcing", CAUSAL_RUNS[_name], version="1", module="wan_repro.self_forcing",
+    register_run(_name, "self_forcing", CAUSAL_RUNS[_name], version="2", module="wan_repro.self_forcing",
                  config=model_config("toy-t2v", chunk_frames=1), command=causal_command(_name), train=_train_chain(_name))
+
+# v3's Self-Forcing student, kept while nbs/15's causal two-expert students (distilled from v3's chain) need their dense
+# control at the same parent; its recipe is the v3 chain at commit fac6fec
+V3_CHAIN = "fac6fec"
+def _v3_only(model:nn.Module):
+    raise FileNotFoundError(f"causal-sf-v3 is not regenerated by this code: `git checkout {V3_CHAIN}` and run "
+                            f"{causal_command('causal-sf')} there (the presets then named t2v-teacher-v3)")
+toy.register_zoo("causal-sf-v3", build=lambda: WanDiT(model_config("toy-t2v", chunk_frames=1)), train=_v3_only, seed=0,
+                 version="1", config=model_config("toy-t2v", chunk_frames=1).__dict__, module="wan_repro.self_forcing",
+                 command=f"git checkout {V3_CHAIN} && {causal_command('causal-sf')}")
