@@ -14,7 +14,7 @@ def split(key):
 
 licenses = {"apache2": "Apache-2.0"}   # settings.ini's name -> the SPDX expression (license classifiers are deprecated)
 extras = {"dev": split("dev_requirements"), "gpu": split("gpu_requirements"), "reward": split("reward_requirements"),
-          "full": split("full_requirements")}
+          "full": split("full_requirements"), "demo": split("demo_requirements")}
 extras = {k: v for k, v in extras.items() if v}
 
 setuptools.setup(
@@ -34,8 +34,10 @@ setuptools.setup(
     ],
     url=cfg["git_url"],
     packages=setuptools.find_packages(include=[cfg["lib_name"], cfg["lib_name"] + ".*"]),
-    # the toy zoo: committed checkpoints, their settings and loss logs (a data folder of the package, not a package)
-    package_data={cfg["lib_name"]: ["zoo/*.safetensors", "zoo/*.json", "zoo/*.csv"]},
+    # code only: the toy zoo's checkpoints (hundreds of MB) are a model repository of their own (wan_repro.toy.zoo_files
+    # finds them in a checkout, $WAN_REPRO_ZOO or huggingface_hub's cache); only the 90 KB text encoder ships, so that
+    # the Shapes world's prompts encode on a fresh install
+    package_data={cfg["lib_name"]: ["zoo/text_encoder.safetensors", "zoo/text_encoder.json"]},
     include_package_data=False,
     install_requires=split("requirements"),
     extras_require=extras,

@@ -24,13 +24,13 @@ from torch import Tensor, nn
 
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS', 'UNK', 'NEGATIVE_PROMPT', 'TEXT_LEN',
-           'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'SHAPE_IOU_MIN', 'CLEAN_TOL', 'ZOO',
-           'shape_template', 'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir',
-           'text_encoder_config', 'init_text_encoder', 'save_text_encoder', 'load_text_encoder', 'encode_text',
-           'i2v_condition', 'ToyLatents', 'foreground', 'contrast', 'classify_colour', 'classify_shape', 'cleanliness',
-           'estimate_motion', 'classify_direction', 'smoothness', 'steadiness', 'drift', 'measure', 'evaluate',
-           'video_features', 'frechet_distance', 'fsd', 'ZooEntry', 'register_zoo', 'zoo_cache_dir', 'zoo',
-           'commit_zoo']
+           'TEXT_DIM', 'ZOO_REPO', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'SHAPE_IOU_MIN', 'CLEAN_TOL', 'ZOO',
+           'ZOO_MODULES', 'shape_template', 'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir',
+           'zoo_repo', 'zoo_files', 'zoo_missing', 'text_encoder_config', 'init_text_encoder', 'save_text_encoder',
+           'load_text_encoder', 'encode_text', 'i2v_condition', 'ToyLatents', 'foreground', 'contrast',
+           'classify_colour', 'classify_shape', 'cleanliness', 'estimate_motion', 'classify_direction', 'smoothness',
+           'steadiness', 'drift', 'measure', 'evaluate', 'video_features', 'frechet_distance', 'fsd', 'ZooEntry',
+           'register_zoo', 'zoo_cache_dir', 'zoo', 'commit_zoo']
 
 # %% ../nbs/02_toy_world.ipynb #09f8a5fb
 COLOURS = {"red": (1.0, -1.0, -1.0), "green": (-1.0, 1.0, -1.0), "blue": (-1.0, -1.0, 1.0), "yellow": (1.0, 1.0, -1.0)}
@@ -259,13 +259,45 @@ class WordTokenizer:
 
     def decode(self, ids:Tensor)->list: return [" ".join(self.vocab[i] for i in row if i > EOS) for row in ids.tolist()]
 
-# %% ../nbs/02_toy_world.ipynb #de7a9140
+# %% ../nbs/02_toy_world.ipynb #780bf1a8
+ZOO_REPO = "wan-repro/toy-zoo"   # the zoo as a Hugging Face model repository: the folder wan_repro/zoo/, uploaded as it is
+
+
 def zoo_dir()->Path:
-    "The package's folder of committed checkpoints: wan_repro/zoo/."
+    "The checkout's folder of committed checkpoints, wan_repro/zoo/ beside the code (where commit_zoo writes)."
     import wan_repro
     return Path(wan_repro.__file__).parent / "zoo"
 
 
+def zoo_repo()->str:
+    "The zoo's hub repository: $WAN_REPRO_ZOO_REPO, default ZOO_REPO."
+    return os.environ.get("WAN_REPRO_ZOO_REPO") or ZOO_REPO
+
+
+def zoo_files(*filenames:str, # e.g. "t2v-teacher.json", "t2v-teacher.safetensors": taken together from one place
+              download:bool=False, # let huggingface_hub fetch them (default: its cache only, no network)
+             )->list|None: # their paths in the first place that holds them all, else None
+    "Zoo files from the checkout's wan_repro/zoo/, else $WAN_REPRO_ZOO, else huggingface_hub's cache of zoo_repo()."
+    for folder in (zoo_dir(), os.environ.get("WAN_REPRO_ZOO")):
+        if folder and all((Path(folder) / f).is_file() for f in filenames): return [Path(folder) / f for f in filenames]
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
+    try: return [Path(hf_hub_download(zoo_repo(), f, local_files_only=not download)) for f in filenames]
+    except (EntryNotFoundError, HfHubHTTPError): return None  # not in the cache (LocalEntryNotFoundError), or not on the hub
+
+
+def zoo_missing(what:str, # e.g. "toy model 't2v-dmd4'"
+                how:str,  # how to make it, e.g. "make it with `wan-train dmd --preset toy ...`"
+                download:bool=False, # whether zoo_files was allowed to download
+               )->FileNotFoundError:
+    "The one-line error for zoo files that zoo_files found nowhere: where it looked and how to get them."
+    from huggingface_hub import constants
+    hub = f"huggingface_hub's cache {constants.HF_HUB_CACHE} for {zoo_repo()}" + ("" if download else " (no download)")
+    return FileNotFoundError(f"{what} is not in the zoo: looked in {zoo_dir()}, in $WAN_REPRO_ZOO "
+                             f"({os.environ.get('WAN_REPRO_ZOO') or 'not set'}) and in {hub}; {how}, set $WAN_REPRO_ZOO "
+                             f"to a folder that holds it, or download it: huggingface_hub.snapshot_download('{zoo_repo()}')")
+
+# %% ../nbs/02_toy_world.ipynb #de7a9140
 TEXT_ENCODER_SEED = 0
 TEXT_ENCODER_COMMAND = "python -c 'from wan_repro.toy import save_text_encoder; save_text_encoder()'"
 
@@ -292,8 +324,8 @@ def init_text_encoder(seed:int=TEXT_ENCODER_SEED)->nn.Module:
             else: p.copy_(torch.randn(p.shape, generator=g) / p.shape[1] ** 0.5)  # (out, in): N(0, 1/fan_in)
     return model.eval().requires_grad_(False)
 
-
-def save_text_encoder(path:Path=None, # default: wan_repro/zoo/text_encoder.safetensors
+# %% ../nbs/02_toy_world.ipynb #df6d16f6
+def save_text_encoder(path:Path=None, # default: the checkout's wan_repro/zoo/text_encoder.safetensors
                       seed:int=TEXT_ENCODER_SEED):
     "Regenerate the committed text encoder (and its json: config, seed, command, versions)."
     from safetensors.torch import save_model
@@ -308,12 +340,15 @@ def save_text_encoder(path:Path=None, # default: wan_repro/zoo/text_encoder.safe
 
 
 @lru_cache(maxsize=None)
-def load_text_encoder(path:str=None)->nn.Module:
+def load_text_encoder(path:str=None)->nn.Module: # default: text_encoder.safetensors from the zoo's places
     "The committed tiny UMT5 encoder, frozen and in eval mode."
     from safetensors.torch import load_model
     from transformers import UMT5EncoderModel
-    path = Path(path or zoo_dir() / "text_encoder.safetensors")
-    if not path.exists():
+    if path is None:
+        found = zoo_files("text_encoder.safetensors")
+        if not found: raise zoo_missing("the text encoder text_encoder.safetensors", f"regenerate it with {TEXT_ENCODER_COMMAND}")
+        path = found[0]
+    if not Path(path).exists():
         raise FileNotFoundError(f"{path} is missing: regenerate it with {TEXT_ENCODER_COMMAND}")
     model = UMT5EncoderModel(text_encoder_config())
     load_model(model, str(path))
@@ -591,7 +626,7 @@ class ZooEntry:
     version: str = "1"
     config: dict = field(default_factory=dict)  # recorded in the json (e.g. the model's config)
     command: str = ""  # how to regenerate the checkpoint
-    module: str = ""  # the module that registers it: recorded in the json so that zoo(name) can import it
+    module: str = ""  # the module that registers it (recorded in the json)
 
 
 ZOO: dict = {}
@@ -614,25 +649,34 @@ def register_zoo(name:str, # e.g. "t2v-teacher"
     return ZOO[name]
 
 
-def zoo_cache_dir()->Path:
-    "Where trained-on-first-use models are cached: $WAN_REPRO_CACHE, default ~/.cache/wan_repro."
-    return Path(os.environ.get("WAN_REPRO_CACHE") or Path.home() / ".cache" / "wan_repro")
-
-
-def _committed()->dict: # {name: the module that registers it} for every checkpoint committed in wan_repro/zoo/
-    metas = (json.loads(p.read_text()) for p in sorted(zoo_dir().glob("*.json")))
-    return {m["name"]: m.get("module", "") for m in metas if "name" in m and "version" in m}
+# The published models, by the module that registers them: zoo(name) imports it first (the zoo itself knows no
+# technique). A table in code, since an installed package may have no zoo folder to read it from; a test below
+# checks it against the checkout's json files.
+_PUBLISHED = {
+    "wan_repro.teacher": "t2v-teacher i2v-teacher t2v-teacher-v3 t2v-teacher-v4",
+    "wan_repro.cfg_distill": "t2v-cfg i2v-cfg t2v-cfg-v3",
+    "wan_repro.step_distill": "t2v-half t2v-half-v3 t2v-consistency t2v-consistency-v3",
+    "wan_repro.dmd": "t2v-dmd4 t2v-dmd4-nobacksim t2v-dmd4-odeinit t2v-dmd4-ratio1 t2v-ode4 t2v-sid4",
+    "wan_repro.self_forcing": "causal-ar-teacher causal-ode-ar causal-ode causal-tf causal-df causal-df-causvid "
+                             "causal-sf causal-sf-v3 causal-sf-causvid",
+    "wan_repro.moe": "moe-dense moe-teacher-high moe-teacher-low causal-moe-sf causal-moe-sf-x0 causal-moe-sf-i2v "
+                     "causal-moe-sf-i2v-x0",
+    "wan_repro.svi": "i2v-svi i2v-svi-always i2v-svi-plain i2v-svi-ref",
+}
+ZOO_MODULES = {name: module for module, names in _PUBLISHED.items() for name in names.split()}
 
 
 def _entry(name:str)->ZooEntry:
-    # a committed checkpoint names the module that registers it (the zoo itself knows no technique)
-    module = _committed().get(name) if name not in ZOO else None
-    if module and module.startswith("wan_repro."): importlib.import_module(module)
+    if name not in ZOO and name in ZOO_MODULES: importlib.import_module(ZOO_MODULES[name])
     if name not in ZOO:
-        known = sorted(set(ZOO) | set(_committed()))
-        raise KeyError(f"no toy model {name!r} in the zoo (registered or committed: {known}); import the module "
-                       "that registers it, or call register_zoo")
+        raise KeyError(f"no toy model {name!r} in the zoo (registered or published: {sorted(set(ZOO) | set(ZOO_MODULES))}); "
+                       "import the module that registers it, or call register_zoo")
     return ZOO[name]
+
+# %% ../nbs/02_toy_world.ipynb #e3613d54
+def zoo_cache_dir()->Path:
+    "Where trained-on-first-use models are cached: $WAN_REPRO_CACHE, default ~/.cache/wan_repro."
+    return Path(os.environ.get("WAN_REPRO_CACHE") or Path.home() / ".cache" / "wan_repro")
 
 
 def _meta(e:ZooEntry)->dict:
@@ -665,23 +709,28 @@ def _load(e:ZooEntry, path:Path)->nn.Module:
     load_model(model, str(path))
     return model.eval()
 
-
-def zoo(name:str, # a registered entry
-        retrain:bool=False, # ignore committed and cached checkpoints, train again and overwrite the cache
+# %% ../nbs/02_toy_world.ipynb #d1646f6d
+def zoo(name:str, # a registered or published entry
+        retrain:bool=False, # ignore the zoo's and cached checkpoints, train again and overwrite the cache
+        download:bool=False, # let huggingface_hub fetch it from zoo_repo() (default: its cache only, no network)
        )->nn.Module: # the trained model, in eval mode
-    "A trained toy model: committed checkpoint, else cached, else trained now (once, under a file lock) and cached."
+    "A trained toy model: from the zoo, else cached, else (unless published) trained now, once, under a file lock, and cached."
     e = _entry(name)
-    # 1. committed with the package
-    committed = zoo_dir() / f"{name}.safetensors"
-    if committed.exists() and not retrain:
-        meta = json.loads(committed.with_suffix(".json").read_text()) if committed.with_suffix(".json").exists() else {}
-        if meta.get("version") == e.version: return _load(e, committed)
-        warnings.warn(f"{committed} is version {meta.get('version')} but the zoo entry is version {e.version}: "
+    # 1. in the zoo's places
+    found = None if retrain else zoo_files(f"{name}.json", f"{name}.safetensors", download=download)
+    if found:
+        version = json.loads(found[0].read_text()).get("version")
+        if version == e.version: return _load(e, found[1])
+        warnings.warn(f"{found[1]} is version {version} but the zoo entry is version {e.version}: "
                       f"using the cache instead (regenerate with {e.command} and commit_zoo('{name}'))")
     # 2. cached
     cache = zoo_cache_dir() / f"{name}-v{e.version}.safetensors"
     if cache.exists() and not retrain: return _load(e, cache)
-    # 3. train under an exclusive lock; whoever waited finds the file and loads it
+    # 3. a published model found nowhere: say how to get it rather than start hours of training
+    if name in ZOO_MODULES and not found and not retrain:
+        raise zoo_missing(f"toy model {name!r}", f"train it into the cache with zoo('{name}', retrain=True) (the recipe: "
+                          f"`{e.command}`)", download)
+    # 4. train under an exclusive lock; whoever waited finds the file and loads it
     cache.parent.mkdir(parents=True, exist_ok=True)
     with open(cache.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -698,7 +747,7 @@ def zoo(name:str, # a registered entry
 
 
 def commit_zoo(name:str, dtype:torch.dtype=None)->Path: # dtype: e.g. torch.float16 halves the file (loads into fp32)
-    "Copy the trained entry `name` into wan_repro/zoo/ (weights + json), ready to commit."
+    "Copy the trained entry `name` into the checkout's wan_repro/zoo/ (weights + json), ready to commit."
     e = _entry(name)
     model = zoo(name)
     path = zoo_dir() / f"{name}.safetensors"
