@@ -27,7 +27,8 @@ setup() {
     else torch_spec="torch==2.13.0"; fi
   fi
   "$VENV/bin/python" -m pip install -q "$torch_spec"
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  # demo: Flask for wan-demo, whose browser test (nbs/19_demo) runs in the test command
+  "$VENV/bin/python" -m pip install -q -e ".[dev,demo]"
   echo "$want" > "$stamp"
 }
 
