@@ -16,12 +16,12 @@ import torch.nn as nn
 
 from . import flow, toy
 from .model import WAN_PRESETS, WanConfig, WanDiT, lora_adapters, merge_lora, save_lora
-from .train import (Config, Parts, StepContext, Technique, Trainer, collate, get_technique, latent_data, list_checkpoints,
+from .train import (CONFIG_CHECKS, Config, Parts, StepContext, Technique, Trainer, collate, get_technique, latent_data, list_checkpoints,
                              make_config, read_checkpoint, read_log, register, sample_flow, seeded_rand, seeded_randn)
 
 # %% auto #0
 __all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'T2V_TEACHER_V3', 'T2V_TEACHER_V4', 'TEACHER_MODELS',
-           'TEACHER_RUNS', 'ZOO_RUNS', 'WAN_NEGATIVE_PROMPT', 'model_config', 'build_wan', 'flow_loss',
+           'TEACHER_RUNS', 'ZOO_RUNS', 'WAN_NEGATIVE_PROMPT', 'model_config', 'check_model', 'build_wan', 'flow_loss',
            'sample_flow_video', 'write_videos', 'teacher_command', 'train_toy_teacher', 'register_run', 'load_teacher',
            'is_i2v', 'sample_videos', 'all_captions', 'evaluate_model', 'read_mse_log', 'commit_run', 'commit_teacher']
 
@@ -40,6 +40,17 @@ def model_config(name:str, **overrides) -> WanConfig:
     if name in TOY_MODELS: return WanConfig.from_dict({**TOY_MODELS[name], **overrides})
     if name in WAN_PRESETS: return WanConfig.preset(name, **overrides)
     raise KeyError(f"unknown model {name!r}; choose one of {sorted(TOY_MODELS) + sorted(WAN_PRESETS)}")
+
+def check_model(cfg:Config):
+    "A one-line ValueError for a run's unknown `model` name or `model_kwargs` key (one of train's CONFIG_CHECKS)."
+    if "model" not in cfg: return
+    kw = cfg.get("model_kwargs", {})
+    if not isinstance(kw, dict): raise ValueError(f"model_kwargs must be a dict, e.g. --set model_kwargs=\"{{'num_layers': 2}}\", got {kw!r}")
+    try: model_config(cfg.model, **kw)
+    except KeyError as e:
+        k = "model_kwargs" if "WanConfig key" in e.args[0] else "model"
+        raise ValueError(f"{k}={cfg[k]!r}: {e.args[0]} (set another with --set {k}=...)") from None
+CONFIG_CHECKS.append(check_model)
 
 def build_wan(cfg:Config) -> WanDiT:
     """A WanDiT from cfg.init or, when that is empty, from the config cfg.model. cfg.init is a pretrained directory

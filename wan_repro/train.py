@@ -19,15 +19,16 @@ from fastcore.basics import patch
 from . import flow
 
 # %% auto #0
-__all__ = ['COMMON', 'PRECISIONS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY', 'EXPORT_LAYOUTS', 'Config', 'parse_value',
-           'parse_sets', 'check_config', 'check_unchanged', 'Parts', 'StepContext', 'Technique', 'register',
-           'get_technique', 'make_config', 'sample_seed', 'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate',
-           'SampleStream', 'SyntheticLatents', 'EMA', 'setup_distributed', 'shutdown_distributed',
-           'enable_grad_checkpointing', 'shard_model', 'lr_lambda', 'RunInUseError', 'CorruptCheckpointError',
-           'new_run_id', 'run_info', 'checkpoint_dir', 'list_checkpoints', 'RunLock', 'verify_checkpoint', 'Preemption',
-           'Checkpointing', 'Trainer', 'NonFiniteError', 'tensorboard_available', 'read_checkpoint', 'latent_data',
-           'read_log', 'read_tensorboard', 'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run',
-           'generate', 'main', 'export_run']
+__all__ = ['COMMON', 'PRECISIONS', 'RANGES', 'ORDERED', 'CONFIG_CHECKS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY',
+           'EXPORT_LAYOUTS', 'Config', 'parse_value', 'parse_sets', 'check_range', 'check_config', 'check_unchanged',
+           'Parts', 'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'sample_seed',
+           'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate', 'SampleStream', 'SyntheticLatents', 'EMA',
+           'check_device', 'setup_distributed', 'shutdown_distributed', 'enable_grad_checkpointing', 'shard_model',
+           'lr_lambda', 'RunInUseError', 'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir',
+           'list_checkpoints', 'RunLock', 'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer',
+           'NonFiniteError', 'tensorboard_available', 'read_checkpoint', 'latent_data', 'read_log', 'read_tensorboard',
+           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate', 'check_out', 'main',
+           'export_run']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -103,18 +104,38 @@ def parse_sets(items:list[str], valid:dict) -> dict:
 # %% ../nbs/04_training.ipynb #e5f1a2b3
 PRECISIONS = ("fp32", "bf16")
 
+# setting -> (range, an example for the fix): '> 0', '>= 1', '[0, 1)'; 'int ...' an integer. Checked where present.
+RANGES = {k: (spec, COMMON[k]) for spec, ks in (("int >= 1", "steps batch_size grad_accum ckpt_every log_every keep_last"),
+          ("int >= 0", "warmup ema_start seed"), (">= 0", "lr weight_decay grad_clip"), ("> 0", "adam_eps"),
+          ("[0, 1)", "ema_decay")) for k in ks.split()}
+RANGES.update(shift=("> 0", 5.0), critic_lr=(">= 0", 1e-4), critic_ratio=("int >= 1", 5), text_drop=("[0, 1]", 0.1),
+              chunk_frames=("int >= 1", 3), grad_frames=("int >= 0", 0), huber_c=("> 0", 1e-3), num_bins=("int >= 1", 50))
+ORDERED = (("min_t", "max_t"), ("guidance_min", "guidance_max"))   # pairs a technique reads as a range: low <= high
+CONFIG_CHECKS: list = []   # fn(cfg) raising a one-line ValueError: a module's checks of the settings it reads (e.g. model=)
+
+def check_range(k:str, v, spec:str, eg=None):
+    "Raise a one-line ValueError unless setting `k`'s value `v` is a finite number in `spec` (see RANGES)."
+    integer, rng = spec.startswith("int "), spec.removeprefix("int ")
+    ok = not isinstance(v, bool) and isinstance(v, int if integer else (int, float)) and math.isfinite(v)
+    if ok and rng[0] in "[(":
+        lo, hi = map(float, rng[1:-1].split(","))
+        ok = (lo <= v if rng[0] == "[" else lo < v) and (v <= hi if rng[-1] == "]" else v < hi)
+    elif ok: op, bound = rng.split(); ok = v > float(bound) if op == ">" else v >= float(bound)
+    if not ok: raise ValueError(f"{k} must be {'an integer' if integer else 'a finite number'} {'in ' * (rng[0] in '[(')}{rng}, "
+                                f"got {v!r}; set one in that range" + (f", e.g. --set {k}={eg}" if eg is not None else ""))
+
 def check_config(cfg:Config, world:int=1):
     "Raise a one-line ValueError for a setting the trainer cannot run with (checked before any model is built)."
     def need(ok:bool, msg:str):
         if not ok: raise ValueError(msg)
-    for k in ("steps", "batch_size", "grad_accum", "ckpt_every", "log_every", "keep_last"):
-        need(isinstance(cfg[k], int) and not isinstance(cfg[k], bool) and cfg[k] >= 1, f"{k} must be an integer >= 1, got {cfg[k]!r}")
-    for k in ("warmup", "ema_start", "seed"):
-        need(isinstance(cfg[k], int) and cfg[k] >= 0, f"{k} must be an integer >= 0, got {cfg[k]!r}")
-    for k in ("lr", "weight_decay", "grad_clip"):
-        need(isinstance(cfg[k], (int, float)) and math.isfinite(cfg[k]) and cfg[k] >= 0, f"{k} must be a finite number >= 0, got {cfg[k]!r}")
-    need(isinstance(cfg.adam_eps, (int, float)) and cfg.adam_eps > 0, f"adam_eps must be > 0, got {cfg.adam_eps!r}")
-    need(isinstance(cfg.ema_decay, (int, float)) and 0 <= cfg.ema_decay < 1, f"ema_decay must be in [0, 1), got {cfg.ema_decay!r}")
+    for k, (spec, eg) in RANGES.items():
+        if k in cfg: check_range(k, cfg[k], spec, eg)
+    for k, v in cfg.items():   # a NaN or Inf anywhere (real_guidance=nan, one of a tuple's) trains silently wrong
+        need(not any(isinstance(x, float) and not math.isfinite(x) for x in (v if isinstance(v, (tuple, list)) else (v,))),
+             f"{k} must be finite, got {v!r}; set a finite value with --set {k}=...")
+    for lo, hi in ORDERED:
+        if lo in cfg and hi in cfg: need(cfg[lo] <= cfg[hi], f"{lo}={cfg[lo]!r} must be <= {hi}={cfg[hi]!r}; "
+                                         f"swap them or change one (--set {lo}=... {hi}=...)")
     b = cfg.betas
     need(isinstance(b, (tuple, list)) and len(b) == 2 and all(isinstance(x, (int, float)) and 0 <= x < 1 for x in b),
          f"betas must be a pair of numbers in [0, 1), e.g. betas=0.9,0.999; got {b!r}")
@@ -124,6 +145,7 @@ def check_config(cfg:Config, world:int=1):
     need(cfg.batch_size % (world * cfg.grad_accum) == 0,
          f"batch_size={cfg.batch_size} must be divisible by world_size x grad_accum = {world} x {cfg.grad_accum}; "
          f"change batch_size or grad_accum")
+    for check in CONFIG_CHECKS: check(cfg)
 
 # %% ../nbs/04_training.ipynb #a8b4c5d6
 FREE_TO_CHANGE = ("steps", "ckpt_every", "log_every", "keep_last", "requeue", "tensorboard")   # never change what is trained
@@ -369,8 +391,20 @@ class EMA:
         self._fresh = False
 
 # %% ../nbs/04_training.ipynb #9dd958fa
+def check_device(device:str|None, flag:str="--device"):
+    "Raise a one-line ValueError for a device torch cannot parse, or one this machine lacks (None: the default device)."
+    if device is None: return
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"{flag} {device!r} is not a device; use cpu, cuda or cuda:N") from None
+    if dev.type not in ("cpu", "cuda"): raise ValueError(f"{flag} {device!r}: the trainer runs on cpu or cuda; use one of them")
+    n = torch.cuda.device_count() if dev.type == "cuda" and torch.cuda.is_available() else 0
+    if dev.type == "cuda" and (dev.index or 0) >= n:
+        raise ValueError(f"{flag} {device}: " + (f"this machine has {n} GPU(s), cuda:0..cuda:{n - 1}" if n else
+                         "this torch build or machine has no CUDA GPU") + "; choose another, or --device cpu")
+
 def setup_distributed(device:str|None=None) -> tuple[int, int, torch.device]:
     "(rank, world_size, device); joins torchrun's process group when launched by torchrun."
+    check_device(device)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     local = int(os.environ.get("LOCAL_RANK", "0"))
     use_cuda = torch.cuda.is_available() and device != "cpu"
@@ -1108,7 +1142,15 @@ def generate(run:str|Path,               # a run directory written by wan-train 
     return res
 
 # %% ../nbs/04_training.ipynb #cli1code
+def _import_techniques():
+    "Import every module of the package that registers a technique (found in its source), for `wan-train list`."
+    for f in sorted(Path(flow.__file__).parent.glob("*.py")):
+        if f.stem != "train" and "register(Technique(" in f.read_text():
+            try: importlib.import_module(f"wan_repro.{f.stem}")
+            except ImportError as e: print(f"wan-train: warning: wan_repro.{f.stem} not listed: {e}", file=sys.stderr)
+
 def _list(out=sys.stdout):
+    _import_techniques()
     for name in sorted(TECHNIQUES):
         t = TECHNIQUES[name]
         print(f"{name}: {t.doc}\n  presets: {', '.join(t.presets)}\n  own settings: "
@@ -1149,6 +1191,7 @@ def _generate_main(argv:list):
     "`wan-train generate ...`: sample a trained run through its technique's hook and name the files written."
     a = _generate_parser().parse_args(argv)
     try:
+        check_device(a.device)
         prompts = a.prompts + (read_prompts(a.prompt_file) if a.prompt_file else [])
         if a.num is not None and a.num < 1: raise ValueError(f"--num must be >= 1, got {a.num}")
         if a.steps is not None and a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
@@ -1185,6 +1228,13 @@ def _train_parser() -> argparse.ArgumentParser:
     return ap
 
 # %% ../nbs/04_training.ipynb #cli2code
+def check_out(out:str|Path, flag:str="--out"):
+    "Raise a one-line ValueError when `out` cannot become a directory this process writes into (before anything is made)."
+    p = Path(out)
+    base = next(q for q in (p, *p.parents) if q.exists())   # the nearest existing path: the run directory is made below it
+    if not base.is_dir(): raise ValueError(f"{flag} {out}: {base} is a file, not a directory; choose another {flag}")
+    if not os.access(base, os.W_OK | os.X_OK): raise ValueError(f"{flag} {out}: {base} is not writable; choose a writable {flag}")
+
 def main(argv:list|None=None):
     "Entry point of `wan-train` (and of `python -m wan_repro.train`, e.g. under torchrun)."
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1202,7 +1252,9 @@ def main(argv:list|None=None):
         allow = tuple(k for k in a.allow_change.split(",") if k)
         _check_keys({k: 0 for k in allow}, tech.settings(), "--allow-change")
         if a.until is not None and a.until < 0: raise ValueError(f"--until must be >= 0, got {a.until}")
+        check_device(a.device)
         out = a.out or f"runs/{tech.name}-{a.preset}"
+        check_out(out)
         if int(os.environ.get("RANK", "0")) == 0: RunLock(out).check()
     except (ValueError, RunInUseError) as e: _fail(e)
     if a.print_config: print(json.dumps(cfg, indent=1, default=str)); return
