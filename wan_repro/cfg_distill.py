@@ -17,8 +17,8 @@ from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, T2V_TEACHER_V4, 
                                build_wan, evaluate_model, load_teacher, model_config, register_run, sample_flow_video)
 
 # %% auto #0
-__all__ = ['CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber', 'draw_guidance',
-           'cfg_distill_loss', 'sample_student', 'guidance_sweep', 'sweep_table']
+__all__ = ['CFG_DISTILL', 'CFG_STUDENTS', 'guidance_student', 'with_guidance', 'pseudo_huber', 'guidance_loss_weight',
+           'draw_guidance', 'cfg_distill_loss', 'sample_student', 'guidance_sweep', 'sweep_table']
 
 # %% ../nbs/10_cfg_distill.ipynb #dde41da8
 def guidance_student(teacher:WanDiT) -> WanDiT:
@@ -48,9 +48,19 @@ class with_guidance(nn.Module):
 
 
 # %% ../nbs/10_cfg_distill.ipynb #a85a90c0
-def pseudo_huber(a:Tensor, b:Tensor, c:float=1e-3) -> Tensor:
+def pseudo_huber(a:Tensor, b:Tensor, c:float=1e-3,
+                 weight:Tensor=None) -> Tensor:  # (B,) a weight per sample: the weighted mean of the per-sample means
     "mean(sqrt((a - b)^2 + c^2) - c): quadratic for |a - b| << c, linear beyond."
-    return (((a.float() - b.float()) ** 2 + c * c).sqrt() - c).mean()
+    d = ((a.float() - b.float()) ** 2 + c * c).sqrt() - c
+    if weight is None: return d.mean()
+    per_sample = d.flatten(1).mean(1)                                   # (B,)
+    return (weight * per_sample).sum() / weight.sum()
+
+def guidance_loss_weight(w:Tensor, kind:str="none") -> Tensor:  # (B,) -> (B,)
+    "A loss weight per guidance scale: 'none' (distill_wan2.1), or 'inverse', 1 / w."
+    if kind == "none": return torch.ones_like(w)
+    if kind == "inverse": return 1 / w
+    raise ValueError(f"guidance_weight must be 'none' or 'inverse' (1 / w), not {kind!r}")
 
 def draw_guidance(seeds:Tensor,  # (B,) per-sample seeds (batch["seed"])
                   lo:int=1, hi:int=8,
@@ -76,13 +86,17 @@ def cfg_distill_loss(student:nn.Module,  # the student (guidance embedding)
     with torch.no_grad():                                                          # sg[v_u + w (v_c - v_u)]
         target = flow.guided_velocity(teacher, x_t, sigma, context, w, negative.to(dev).float(), y=y, image_context=img)
     v = student(x_t, t, context, y=y, image_context=img, guidance=w)
-    return {"loss": pseudo_huber(v, target, cfg.huber_c), "mse": ((v.float() - target) ** 2).mean().detach()}
+    # the error at w grows with the guidance term (w - 1)(v_c - v_u), and the pseudo-Huber loss is linear in it: unweighted,
+    # the large scales pull the weights that every w shares, and the w = 1 velocity moves with them (the sweep below)
+    weight = guidance_loss_weight(w, cfg.guidance_weight)                          # (B,)
+    return {"loss": pseudo_huber(v, target, cfg.huber_c, weight), "mse": ((v.float() - target) ** 2).mean().detach()}
 
 
 # %% ../nbs/10_cfg_distill.ipynb #b9f89bb5
 def _build(cfg:Config) -> Parts:
     if cfg.guidance_per not in ("sample", "step"):
         raise ValueError(f"guidance_per must be 'sample' (a w per sample) or 'step' (one per step), not {cfg.guidance_per!r}")
+    guidance_loss_weight(torch.ones(1), cfg.guidance_weight)     # a bad name fails here, before the teacher loads
     teacher = load_teacher(cfg.teacher, cfg)
     negative, _ = encode_prompts(latent_data(cfg), [cfg.negative_prompt], cfg.text_encoder or None)   # (1, L, D)
     return Parts(models={"generator": guidance_student(teacher), "teacher": teacher}, lrs={"generator": cfg.lr},
@@ -107,16 +121,20 @@ _TOY_V3 = dict(teacher=T2V_TEACHER_V3, data="toy", steps=1500, batch_size=16, lr
                betas=(0.9, 0.99), shift=3.0, ema_decay=0.99, ema_start=100, ckpt_every=250, log_every=10)
 # t2v-cfg from teacher v4: three times as long at a third of the rate (the probes in the appendix)
 _TOY = dict(_TOY_V3, teacher=T2V_TEACHER_V4, steps=4500, lr=1e-4)
+# from the current teacher v5, with the loss weighted 1 / w, and without (the w = 1 gap, appendix)
+_TOY_V5 = dict(_TOY, teacher=T2V_TEACHER, guidance_weight="inverse")
 CFG_DISTILL = register(Technique(
     name="cfg_distill", doc="CFG distillation: a guidance-embedding student matches the teacher's CFG velocity in one pass.",
     build=_build, step=_step, data=latent_data, sample=sample_student,
     defaults=dict(teacher=T2V_TEACHER, model="toy-t2v", model_kwargs={}, init="", shift=3.0, guidance_min=1,
-                  guidance_max=8, guidance_per="sample", huber_c=1e-3, negative_prompt="", text_encoder="",
+                  guidance_max=8, guidance_per="sample", guidance_weight="none", huber_c=1e-3, negative_prompt="", text_encoder="",
                   num_samples=1_000_000),
     presets={
         "toy": _TOY,
         "toy-i2v": dict(_TOY_V3, teacher=I2V_TEACHER, data="toy-i2v"),
         "toy-v3": _TOY_V3,
+        "toy-v5": _TOY_V5,
+        "toy-v5-unweighted": dict(_TOY_V5, guidance_weight="none"),    # distill_wan2.1's loss, on teacher v5
         # distill_wan2.1's run: Wan2.1-I2V-14B-480P, lr 1e-6, shift 3, w in 1..8, pseudo-Huber c = 0.001, 1000 steps;
         # latents cached by wan-preprocess (with first-frame conditioning); FSDP2 + bf16 + gradient checkpointing.
         # One sample per GPU, global batch 8 on one 8-GPU node (theirs: 8 GPUs in 4-way sequence parallelism, batch 2)
@@ -130,7 +148,9 @@ CFG_DISTILL = register(Technique(
 # zoo name -> the cfg_distill preset that trains it from the preset's `teacher`
 CFG_STUDENTS = {"t2v-cfg": "toy", "i2v-cfg": "toy-i2v"}
 # t2v-cfg v1 was distilled from teacher v3: kept as t2v-cfg-v3, the model DRaFT (17_draft) fine-tunes
-for _name, _preset in {**CFG_STUDENTS, "t2v-cfg-v3": "toy-v3"}.items():
+# the students of teacher v5, with the loss weighted 1 / w and without (the appendix; not yet the lesson's)
+_V5_STUDENTS = {"t2v-cfg-v5": "toy-v5", "t2v-cfg-v5-unweighted": "toy-v5-unweighted"}
+for _name, _preset in {**CFG_STUDENTS, "t2v-cfg-v3": "toy-v3", **_V5_STUDENTS}.items():
     register_run(_name, "cfg_distill", _preset, version="2" if _name == "t2v-cfg" else "1", module="wan_repro.cfg_distill",
                  config=model_config(TEACHER_MODELS[make_config("cfg_distill", _preset).teacher], guidance_embed=True))
 

@@ -18,7 +18,7 @@ from . import flow, toy
 from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
 from .flow import sample_consistency
-from .teacher import (T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, evaluate_model, flow_loss, load_teacher,
+from .teacher import (T2V_TEACHER, T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, evaluate_model, flow_loss, load_teacher,
                                model_config, register_run, sample_flow_video)
 
 # %% auto #0
@@ -360,6 +360,7 @@ DMD = register(Technique(
         "toy-ratio1": dict(_TOY, critic_ratio=1, steps=200),        # as many generator updates (200), 1 critic step each
         "toy-no-backsim": dict(_TOY, backward_simulation=False),   # the generator's inputs: data noised to each level
         "toy-ode-init": dict(_TOY, init="runs/t2v-ode4"),          # the generator starts from toy-ode's run
+        "toy-v5": dict(_TOY, teacher=T2V_TEACHER),                  # toy's run from the current teacher (appendix)
         # Self-Forcing's bidirectional recipe at full size: the 14B teacher with CFG "3" as they write it, cond + 3 (cond
         # - uncond), i.e. w = 4 here; critic and generator Wan2.1-T2V-1.3B. The ODE regression has no published recipe
         # (CausVid's idea; its lr, length and pair count here are ours); DMD runs 600 generator updates (x 5 critic steps)
@@ -374,7 +375,7 @@ DMD = register(Technique(
 # %% ../nbs/13_dmd.ipynb #a3a61bcf
 # zoo name -> the dmd preset that trains it (t2v-dmd4-odeinit starts from t2v-ode4's run, the others from the teacher)
 DMD_STUDENTS = {"t2v-dmd4": "toy", "t2v-ode4": "toy-ode", "t2v-dmd4-odeinit": "toy-ode-init", "t2v-sid4": "toy-sid",
-                "t2v-dmd4-ratio1": "toy-ratio1", "t2v-dmd4-nobacksim": "toy-no-backsim"}
+                "t2v-dmd4-ratio1": "toy-ratio1", "t2v-dmd4-nobacksim": "toy-no-backsim", "t2v-dmd4-v5": "toy-v5"}
 ODE_RUN = "runs/t2v-ode4"
 
 def dmd_command(name:str) -> str:
@@ -414,7 +415,7 @@ def log_checkpoint_metrics(run:str|Path,   # a finished toy `dmd` run directory 
                            n:int=48) -> dict:   # {step: metrics}
     "Score the EMA generator of the run's initial weights and of every checkpoint it kept; append them to its log.csv (group 'eval')."
     import csv
-    from wan_repro.train import list_checkpoints, read_checkpoint
+    from wan_repro.checkpoint import list_checkpoints, read_checkpoint
     ckpts = list_checkpoints(run)
     if not ckpts: raise FileNotFoundError(f"{run} has no checkpoint to score")
     cfg = Config(torch.load(ckpts[-1] / "trainer.pt", weights_only=False)["cfg"])

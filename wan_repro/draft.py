@@ -359,7 +359,8 @@ def checkpoint_scores(run:str|Path, n:int=48, real:Tensor|None=None) -> dict:   
     "evaluate_draft of the run's EMA LoRA at step 0 and at every kept checkpoint; appended to its log.csv (group 'eval')."
     import csv
     from tqdm.auto import tqdm
-    from wan_repro.train import list_checkpoints, open_run, read_checkpoint
+    from wan_repro.checkpoint import list_checkpoints, read_checkpoint
+    from wan_repro.train import open_run
     tr = open_run(run)
     cfg, model = tr.cfg, tr.model().eval()
     lora = {k: p for k, p in model.named_parameters() if p.requires_grad}

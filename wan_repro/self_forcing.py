@@ -239,7 +239,8 @@ def chunk_scores(videos:Tensor, captions:list, frames_per_chunk:int=4) -> dict: 
 def stream_main(argv:list|None=None):
     "`wan-stream --run DIR | --zoo NAME --prompts FILE --out DIR [--frames N] [--switch CHUNK=FILE ...] ...`"
     import argparse, sys
-    from wan_repro.train import RunInUseError, RunLock, open_run, read_prompts
+    from wan_repro.checkpoint import RunInUseError, RunLock
+    from wan_repro.train import open_run, read_prompts
     from wan_repro.teacher import write_videos
     ap = argparse.ArgumentParser(prog="wan-stream", description="Stream videos chunk by chunk from a causal student.")
     src = ap.add_mutually_exclusive_group(required=True)

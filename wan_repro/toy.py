@@ -654,9 +654,9 @@ def register_zoo(name:str, # e.g. "t2v-teacher"
 # checks it against the checkout's json files.
 _PUBLISHED = {
     "wan_repro.teacher": "t2v-teacher i2v-teacher t2v-teacher-v3 t2v-teacher-v4",
-    "wan_repro.cfg_distill": "t2v-cfg i2v-cfg t2v-cfg-v3",
+    "wan_repro.cfg_distill": "t2v-cfg i2v-cfg t2v-cfg-v3 t2v-cfg-v5 t2v-cfg-v5-unweighted",
     "wan_repro.step_distill": "t2v-half t2v-half-v3 t2v-consistency t2v-consistency-v3",
-    "wan_repro.dmd": "t2v-dmd4 t2v-dmd4-nobacksim t2v-dmd4-odeinit t2v-dmd4-ratio1 t2v-ode4 t2v-sid4",
+    "wan_repro.dmd": "t2v-dmd4 t2v-dmd4-nobacksim t2v-dmd4-odeinit t2v-dmd4-ratio1 t2v-dmd4-v5 t2v-ode4 t2v-sid4",
     "wan_repro.self_forcing": "causal-ar-teacher causal-ode-ar causal-ode causal-tf causal-df causal-df-causvid "
                              "causal-sf causal-sf-v3 causal-sf-causvid causal-sf-lr2e-5",
     "wan_repro.moe": "moe-dense moe-teacher-high moe-teacher-low causal-moe-sf causal-moe-sf-x0 causal-moe-sf-i2v "

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #39d079f7
 from __future__ import annotations
-import argparse, ast, contextlib, copy, csv, difflib, importlib, importlib.util, json, math, os, random, shutil, signal, subprocess, sys, threading, time, warnings
+import ast, contextlib, copy, csv, difflib, importlib, importlib.util, json, math, os, random, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,18 +17,17 @@ import torch.distributed as dist
 from fastcore.basics import patch
 
 from . import flow
+from .checkpoint import (LEGACY, Checkpointing, CorruptCheckpointError, Preemption, RunInUseError, RunLock,
+                                  list_checkpoints, run_info, verify_checkpoint)
 
 # %% auto #0
-__all__ = ['COMMON', 'PRECISIONS', 'RANGES', 'ORDERED', 'CONFIG_CHECKS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'LEGACY',
-           'EXPORT_LAYOUTS', 'Config', 'parse_value', 'parse_sets', 'check_range', 'check_config', 'check_unchanged',
-           'Parts', 'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'sample_seed',
-           'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate', 'SampleStream', 'SyntheticLatents', 'EMA',
-           'check_device', 'setup_distributed', 'shutdown_distributed', 'enable_grad_checkpointing', 'shard_model',
-           'lr_lambda', 'RunInUseError', 'CorruptCheckpointError', 'new_run_id', 'run_info', 'checkpoint_dir',
-           'list_checkpoints', 'RunLock', 'verify_checkpoint', 'Preemption', 'Checkpointing', 'Trainer',
-           'NonFiniteError', 'tensorboard_available', 'read_checkpoint', 'latent_data', 'read_log', 'read_tensorboard',
-           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate', 'check_out', 'main',
-           'export_run']
+__all__ = ['COMMON', 'PRECISIONS', 'RANGES', 'ORDERED', 'CONFIG_CHECKS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'Config',
+           'check_keys', 'parse_value', 'parse_sets', 'check_range', 'check_config', 'check_unchanged', 'Parts',
+           'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'sample_seed', 'seeded_randn',
+           'seeded_rand', 'seeded_randint', 'collate', 'SampleStream', 'SyntheticLatents', 'EMA', 'check_device',
+           'setup_distributed', 'shutdown_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda',
+           'Trainer', 'NonFiniteError', 'tensorboard_available', 'latent_data', 'read_log', 'read_tensorboard',
+           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate']
 
 # %% ../nbs/04_training.ipynb #9d81a650
 COMMON = dict(
@@ -63,7 +62,7 @@ class Config(dict):
         try: return self[key]
         except KeyError: raise AttributeError(f"no setting {key!r}; valid settings: {', '.join(sorted(self))}") from None
 
-def _check_keys(given:dict, valid:dict, where:str):
+def check_keys(given:dict, valid:dict, where:str):
     "Raise a ValueError that lists the valid keys (and the closest match) for every unknown key in `given`."
     bad = [k for k in given if k not in valid]
     if not bad: return
@@ -96,7 +95,7 @@ def parse_sets(items:list[str], valid:dict) -> dict:
     for item in items:
         if "=" not in item: raise ValueError(f"--set expects key=value, got {item!r}")
         key, text = item.split("=", 1)
-        _check_keys({key: 0}, valid, "--set")
+        check_keys({key: 0}, valid, "--set")
         try: out[key] = parse_value(text, valid[key])
         except ValueError as e: raise ValueError(f"bad value for {key!r}: {e}") from None
     return out
@@ -156,7 +155,7 @@ def check_unchanged(old:dict,        # the settings recorded in the checkpoint
                     allow:tuple=(),  # settings the user allows to differ
                     where="the checkpoint"):
     "Raise a ValueError naming every setting that differs from the resumed checkpoint's and is not allowed to."
-    _check_keys({k: 0 for k in allow}, defaults, "allow_change")
+    check_keys({k: 0 for k in allow}, defaults, "allow_change")
     norm = lambda v: json.dumps(v, default=str).replace("[", "(").replace("]", ")")   # tuple == list
     free = set(FREE_TO_CHANGE) - ({"steps"} if new.get("schedule") == "cosine" else set())
     diff = [(k, old.get(k, defaults.get(k)), new[k]) for k in new
@@ -246,7 +245,7 @@ TECHNIQUES: dict = {}
 def register(tech:Technique) -> Technique:
     "Add `tech` to the registry `wan-train` reads (a technique module calls this at import)."
     bad = [p for p, d in tech.presets.items() if any(k not in tech.settings() for k in d)]
-    for p in bad: _check_keys(tech.presets[p], tech.settings(), f"preset {p!r} of technique {tech.name!r}")
+    for p in bad: check_keys(tech.presets[p], tech.settings(), f"preset {p!r} of technique {tech.name!r}")
     tech.module = tech.module or sys._getframe(1).f_globals.get("__name__", "")
     TECHNIQUES[tech.name] = tech
     return tech
@@ -279,7 +278,7 @@ def make_config(technique:str|Technique, # a registered technique or its name
     valid = tech.settings()
     cfg = Config(valid)
     for where, given in ((f"preset {preset!r}", tech.presets[preset]), ("the overrides", overrides or {})):
-        _check_keys(given, valid, where)
+        check_keys(given, valid, where)
         cfg.update(given)
     return cfg
 
@@ -466,315 +465,8 @@ def lr_lambda(cfg:Config) -> Callable:
         return 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, steps - warmup))))
     return f
 
-def _rng_state() -> dict:
-    s = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
-    if torch.cuda.is_available(): s["cuda"] = torch.cuda.get_rng_state_all()
-    return s
-
-def _set_rng_state(s:dict):
-    torch.set_rng_state(s["torch"]); np.random.set_state(s["numpy"]); random.setstate(s["python"])
-    if "cuda" in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s["cuda"])
-
 def _seed_all(seed:int):
     random.seed(seed); np.random.seed(seed % (1 << 32)); torch.manual_seed(seed)
-
-# %% ../nbs/04_training.ipynb #a7c3e5d1
-LEGACY = "legacy"   # the run id of checkpoints written before runs had ids (directly in out/checkpoints)
-
-class RunInUseError(RuntimeError):
-    "Another trainer holds the lock of this run directory."
-
-class CorruptCheckpointError(RuntimeError):
-    "A checkpoint file is truncated or unreadable; the message names the file."
-
-def new_run_id() -> str:
-    "A fresh run id: the start time (sortable) and a random suffix."
-    return time.strftime("%Y%m%d-%H%M%S") + "-" + os.urandom(3).hex()
-
-def run_info(out:str|Path) -> dict:
-    "The current run of `out`: {'run': id, 'origin': checkpoint it continues or None}; 'legacy' without run.json."
-    f = Path(out) / "run.json"
-    info = json.loads(f.read_text()) if f.exists() else {}
-    return {"run": info.get("run", LEGACY), "origin": info.get("origin")}
-
-def checkpoint_dir(out:str|Path, run:str) -> Path:
-    "Where run `run` of `out` keeps its checkpoints."
-    return Path(out) / "checkpoints" / ("" if run == LEGACY else run)
-
-def _is_step_dir(p:Path) -> bool: return p.is_dir() and p.name.startswith("step_") and p.name[5:].isdigit()
-
-def list_checkpoints(out:str|Path, run:str|None=None) -> list[Path]:
-    "Finished checkpoints of `run` (default: the current run of `out`), oldest first; .tmp and .corrupt ones are skipped."
-    d = checkpoint_dir(out, run or run_info(out)["run"])
-    return sorted(p for p in d.glob("step_*") if _is_step_dir(p)) if d.exists() else []
-
-class RunLock:
-    "An advisory lock on a run directory (`out/.lock`, flock): one writing trainer per folder (or one writer per output)."
-    def __init__(self, out:str|Path,
-                 holder:str="trainer",   # who writes there: named in the error a second writer gets
-                 name:str=".lock"):      # the lock file (an output file's own: f".{file}.lock")
-        self.path, self.fd, self.holder = Path(out) / name, None, holder
-
-    def acquire(self):
-        import fcntl, socket
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown pid"
-            os.close(fd)
-            raise RunInUseError(f"{self.path.parent} is in use by another {self.holder} ({holder}); wait for it to end, "
-                                f"stop it, or choose another --out") from None
-        os.ftruncate(fd, 0); os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode(), 0)
-        self.fd = fd
-
-    def release(self):
-        if self.fd is not None: os.close(self.fd); self.fd = None   # closing the file releases the flock
-
-    def check(self):
-        "Raise RunInUseError now if another trainer holds the lock (the CLI asks before building models)."
-        self.acquire(); self.release()
-
-def _truncate_log(path:Path, step:int) -> int:
-    "Drop the rows of a log.csv past `step` (a resumed run logs them again); returns how many were dropped."
-    if not path.exists(): return 0
-    with open(path, newline="") as f: rows = list(csv.reader(f))
-    keep = [r for r in rows[1:] if int(r[0]) <= step]
-    if len(keep) == len(rows) - 1: return 0
-    tmp = path.with_suffix(".csv.tmp")
-    with open(tmp, "w", newline="") as f: csv.writer(f).writerows([rows[0], *keep])
-    os.replace(tmp, path)
-    return len(rows) - 1 - len(keep)
-
-# %% ../nbs/04_training.ipynb #b4e1f0a2
-def verify_checkpoint(path:str|Path, rank:int=0) -> dict:
-    "Check that a finished checkpoint's files are complete; returns its trainer.pt, else raises CorruptCheckpointError naming the file."
-    from torch.distributed.checkpoint import FileSystemReader
-    path = Path(path)
-    if not (path / "trainer.pt").exists():
-        raise FileNotFoundError(f"{path} is not a finished checkpoint (no trainer.pt); pass resume='never' or another dir")
-    def load(f:Path):
-        try: return torch.load(f, weights_only=False)
-        except Exception as e: raise CorruptCheckpointError(f"{f} is unreadable ({type(e).__name__}: {e})") from None
-    meta = load(path / "trainer.pt")
-    if (path / f"rank{rank}.pt").exists(): load(path / f"rank{rank}.pt")
-    try: md = FileSystemReader(str(path)).read_metadata()
-    except Exception as e: raise CorruptCheckpointError(f"{path / '.metadata'} is unreadable ({type(e).__name__}: {e})") from None
-    need = {}
-    for info in md.storage_data.values(): need[info.relative_path] = max(need.get(info.relative_path, 0), info.offset + info.length)
-    for name, n in sorted(need.items()):
-        f = path / name
-        size = f.stat().st_size if f.exists() else -1
-        if size < n: raise CorruptCheckpointError(f"{f} is {'missing' if size < 0 else f'truncated ({size} of {n} bytes)'}")
-    return meta
-
-# %% ../nbs/04_training.ipynb #c9d2f4e6
-class Preemption:
-    "SIGUSR1/SIGTERM or out/PREEMPT as a request to checkpoint and stop, agreed on by every rank; SLURM requeue."
-    SIGNALS = (signal.SIGUSR1, signal.SIGTERM)
-    def __init__(self, out:Path, rank:int=0, world:int=1, device=None, requeue:bool=True):
-        self.out, self.rank, self.world, self.device, self.requeue_job = Path(out), rank, world, device, requeue
-        self.signum, self._old = None, {}
-
-    def _on_signal(self, signum, frame): self.signum = signum
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():   # signals can only be set there
-            self._old = {s: signal.signal(s, self._on_signal) for s in self.SIGNALS}
-        return self
-
-    def __exit__(self, *exc):
-        for s, h in self._old.items(): signal.signal(s, h)
-        self._old = {}
-
-    def requested(self) -> bool:
-        "True on every rank when any rank got a signal or the launcher wrote out/PREEMPT."
-        flag = float(self.signum is not None or (self.out / "PREEMPT").exists())
-        if self.world > 1:
-            t = torch.tensor([flag], device=self.device)
-            dist.all_reduce(t, op=dist.ReduceOp.MAX)
-            flag = t.item()
-        return flag > 0
-
-    def finish(self):
-        "After the preemption checkpoint: drop the flag (so the requeued job runs) and requeue the SLURM job."
-        if self.rank != 0: return
-        (self.out / "PREEMPT").unlink(missing_ok=True)
-        job = os.environ.get("SLURM_JOB_ID")
-        if not job or not self.requeue_job: return
-        if shutil.which("scontrol") is None: print("wan-train: scontrol not found; not requeued", file=sys.stderr); return
-        subprocess.run(["scontrol", "requeue", job], check=False)
-
-# %% ../nbs/04_training.ipynb #e7f8a9b0
-def _bcast(obj, world:int):
-    "Rank 0's `obj` on every rank."
-    if world == 1: return obj
-    box = [obj]; dist.broadcast_object_list(box, src=0)
-    return box[0]
-
-class Checkpointing:
-    "The Trainer's checkpoint methods: pick what to resume, claim the run directory, save, load."
-    def _pick_checkpoint(self, resume:str) -> tuple:
-        "(checkpoint, its trainer.pt) to continue, or (None, None); sets the run this trainer continues or branches."
-        if resume == "never": return None, None
-        if resume != "auto":                      # an explicit checkpoint: no fallback, errors name the file
-            path = Path(resume)
-            meta = verify_checkpoint(path, self.rank)
-            run = meta.get("run", LEGACY)
-            latest = list_checkpoints(self.out, run)
-            if run == run_info(self.out)["run"] and latest and latest[-1].resolve() == path.resolve(): self.run_id = run
-            else: self.origin = str(path.resolve())   # an older checkpoint: continue it as a new run (a branch)
-            return path, meta
-        info = run_info(self.out)
-        cands = list_checkpoints(self.out, info["run"])
-        if not cands and info["origin"]: cands = [Path(info["origin"])]   # a branch killed before its first save
-        for path in reversed(cands):              # newest first; a corrupt one falls back to the previous one
-            try: meta = verify_checkpoint(path, self.rank)
-            except CorruptCheckpointError as e:
-                self.skipped.append(path)
-                if self.rank == 0: print(f"wan-train: warning: {e}; falling back to the previous checkpoint", file=sys.stderr, flush=True)
-                continue
-            self.run_id, self.origin = info["run"], info["origin"]    # continue the current run
-            return path, meta
-        if cands: raise CorruptCheckpointError(f"no readable checkpoint in {checkpoint_dir(self.out, info['run'])}: "
-                                               f"{', '.join(p.name for p in self.skipped)} are corrupt; pass resume='never' to start again")
-        return None, None
-
-# %% ../nbs/04_training.ipynb #ck1code
-@patch
-def _claim(self:Checkpointing):
-    "Before the first write: lock out, settle the run id and run.json, remove stale .tmp dirs, trim the log (rank 0)."
-    err = None
-    if self.rank == 0:
-        try:
-            self.lock.acquire()
-            info = run_info(self.out)
-            if self.run_id is not None and (self.run_id != info["run"] or          # continuing: nobody moved on
-                    any(int(p.name[5:]) > self.step for p in list_checkpoints(self.out, self.run_id) if p not in self.skipped)):
-                raise RunInUseError(f"{self.out} changed since this Trainer loaded it (another trainer ran there); "
-                                    f"create the Trainer again to continue from its latest checkpoint")
-            if not self._claimed: self._settle_run(info)
-        except Exception as e:
-            self.lock.release(); err = f"{type(e).__name__}: {e}"
-    err, self.run_id = _bcast((err, self.run_id), self.world)
-    if err: raise RunInUseError(err.split(": ", 1)[1]) if err.startswith("RunInUseError") else RuntimeError(err)
-    self._claimed = True
-
-@patch
-def _settle_run(self:Checkpointing, info:dict):
-    "rank 0, under the lock: make this trainer's run the current one of out and clean up what a killed run left."
-    ck = self.out / "checkpoints"
-    for tmp in [*ck.glob("step_*.tmp"), *ck.glob("*/step_*.tmp")]: shutil.rmtree(tmp, ignore_errors=True)
-    for bad in self.skipped:                  # corrupt checkpoints stay for inspection, out of every listing
-        if bad.exists(): os.replace(bad, bad.with_name(bad.name + ".corrupt"))
-    log = self.out / "log.csv"
-    if self.run_id is None:                   # a new run (fresh, or a branch of an older checkpoint)
-        self.run_id = new_run_id()
-        if log.exists() and log.stat().st_size:   # the previous run's log moves aside; a branch keeps its past
-            old = self.out / f"log-{info['run']}.csv"
-            os.replace(log, old)
-            if self.origin: shutil.copy(old, log)
-    _truncate_log(log, self.step)
-    tmp = self.out / "run.json.tmp"
-    tmp.write_text(json.dumps({"run": self.run_id, "origin": self.origin, "technique": self.tech.name}))
-    os.replace(tmp, self.out / "run.json")
-
-# %% ../nbs/04_training.ipynb #ck2code
-@patch
-def _state(self:Checkpointing, ema:bool=True) -> dict:
-    from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict, StateDictOptions
-    opts = StateDictOptions(ignore_frozen_params=True)
-    ms = self.parts.models
-    state = {"model": {g: get_model_state_dict(ms[g], options=opts) for g in self.parts.lrs},
-             "optim": {g: get_optimizer_state_dict(ms[g], self.opts[g], options=opts) for g in self.parts.lrs},
-             "ema": {g: e.state_dict() for g, e in self.emas.items()} if ema else {}}
-    extra = {k: v.state_dict() for k, v in self.parts.extra.items() if hasattr(v, "state_dict")}
-    if extra: state["extra"] = extra
-    return state
-
-@patch
-def _barrier(self:Checkpointing):
-    if self.world > 1: dist.barrier()
-
-# %% ../nbs/04_training.ipynb #ck3code
-@patch
-def save(self:Checkpointing) -> Path:
-    "Write a checkpoint of everything the run needs to continue exactly; atomic, keeps the run's last cfg.keep_last."
-    if self._in_run: return self._save()
-    self._claim()                            # a save outside run() claims (and releases) the folder itself
-    try: return self._save()
-    finally: self.lock.release()
-
-@patch
-def _save(self:Checkpointing) -> Path:
-    import torch.distributed.checkpoint as dcp
-    ckdir = checkpoint_dir(self.out, self.run_id)
-    final, tmp = ckdir / f"step_{self.step:08d}", ckdir / f"step_{self.step:08d}.tmp"
-    if self.rank == 0:
-        shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    self._barrier()
-    try:
-        # 1. sharded tensors: weights, optimizer states, EMAs (each rank writes its shards)
-        # (torch's state-dict helper gives an optimizer that never stepped zero moments and step=1 as a side effect;
-        #  we undo that here and on load, so a checkpoint never changes the run it is taken from)
-        fresh = [g for g in self.parts.lrs if not self.opts[g].state]
-        with warnings.catch_warnings():   # a single process saves without a process group, as intended
-            warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
-            dcp.save(self._state(), checkpoint_id=str(tmp))
-        for g in fresh: self.opts[g].state.clear()
-        # 2. per-rank RNG; rank 0: counters, data position, schedulers, settings, run identity
-        torch.save(_rng_state(), tmp / f"rank{self.rank}.pt")
-        if self.rank == 0:
-            torch.save({"step": self.step, "micro_steps": self.micro_steps, "stream": self.stream.state_dict(),
-                        "scheds": {g: s.state_dict() for g, s in self.scheds.items()}, "world": self.world,
-                        "technique": self.tech.name, "module": self.tech.module, "cfg": dict(self.cfg), "fresh_optims": fresh,
-                        "run": self.run_id, "origin": self.origin}, tmp / "trainer.pt")
-    except BaseException:                 # a full disk or a kill: leave no partial checkpoint holding the space
-        if self.rank == 0: shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    self._barrier()
-    # 3. publish atomically, then drop this run's old checkpoints (never another run's)
-    if self.rank == 0:
-        if final.exists(): shutil.rmtree(final)
-        os.replace(tmp, final)
-        for old in list_checkpoints(self.out, self.run_id)[:-max(1, self.cfg.keep_last)]: shutil.rmtree(old, ignore_errors=True)
-    self._barrier()
-    self.last_saved, self.last_saved_path = self.step, final
-    return final
-
-# %% ../nbs/04_training.ipynb #ck4code
-@patch
-def load(self:Checkpointing, path:str|Path, meta:dict|None=None):
-    "Restore a checkpoint written by `save` (weights, optimizers, EMA, schedulers, data position, RNG, step)."
-    import torch.distributed.checkpoint as dcp
-    from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict, StateDictOptions
-    path = Path(path)
-    meta = meta or verify_checkpoint(path, self.rank)
-    if meta["technique"] != self.tech.name:
-        raise ValueError(f"checkpoint {path} was written by technique {meta['technique']!r}, not {self.tech.name!r}")
-    had_ema = meta["cfg"].get("ema_decay", 0) > 0      # an EMA switched on by allow_change starts from the weights
-    state = self._state(ema=had_ema)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*torch.distributed is disabled.*")
-            dcp.load(state, checkpoint_id=str(path))
-    except Exception as e: raise CorruptCheckpointError(f"{path} could not be read ({type(e).__name__}: {e})") from None
-    opts = StateDictOptions(ignore_frozen_params=True, strict=False)
-    for g in self.parts.lrs:
-        set_model_state_dict(self.parts.models[g], state["model"][g], options=opts)
-        set_optimizer_state_dict(self.parts.models[g], self.opts[g], state["optim"][g], options=opts)
-    for g in self.parts.lrs:
-        if g in meta.get("fresh_optims", []): self.opts[g].state.clear()   # it had not stepped yet
-    for g, e in self.emas.items():
-        if g in state["ema"]: e.load_state_dict(state["ema"][g])
-        else: self.emas[g] = EMA(self.parts.models[g])
-    for k, sd in state.get("extra", {}).items(): self.parts.extra[k].load_state_dict(sd)
-    for g, s in self.scheds.items(): s.load_state_dict(meta["scheds"][g])
-    self.step, self.micro_steps = meta["step"], meta["micro_steps"]
-    self.stream.load_state_dict(meta["stream"])
-    rng = path / f"rank{self.rank}.pt"
-    if rng.exists(): _set_rng_state(torch.load(rng, weights_only=False))   # absent when the world size changed
-    self.resumed_from, self.last_saved, self.last_saved_path = path, self.step, path
 
 # %% ../nbs/04_training.ipynb #3d450bdf
 class Trainer(Checkpointing):
@@ -788,7 +480,7 @@ class Trainer(Checkpointing):
                  allow_change:tuple=()):    # settings that may differ from the resumed checkpoint's (see FREE_TO_CHANGE)
         self.tech, self.cfg, self.out, self.progress = get_technique(technique), Config(cfg), Path(out), progress
         cfg = self.cfg
-        _check_keys(cfg, self.tech.settings(), f"the settings of {self.tech.name!r}")
+        check_keys(cfg, self.tech.settings(), f"the settings of {self.tech.name!r}")
         self.rank, self.world, self.device = setup_distributed(device)
         check_config(cfg, self.world)
         self.micro = cfg.batch_size // (self.world * cfg.grad_accum)   # each rank's micro-batch
@@ -961,19 +653,6 @@ def model(self:Trainer, name:str|None=None, ema:bool=False) -> nn.Module:
         m = copy.deepcopy(m); self.emas[name].copy_to(m)
     return m
 
-# %% ../nbs/04_training.ipynb #35144f42
-def read_checkpoint(path:str|Path) -> dict:
-    "A finished checkpoint as plain tensors: {'model': ..., 'optim': ..., 'ema': ..., 'trainer': meta}."
-    from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
-    import tempfile
-    path = Path(path)
-    meta = verify_checkpoint(path)                     # a truncated file is named
-    with tempfile.TemporaryDirectory() as d:
-        with contextlib.redirect_stderr(open(os.devnull, "w")): dcp_to_torch_save(str(path), f"{d}/ck.pt")
-        state = torch.load(f"{d}/ck.pt", weights_only=False)
-    state["trainer"] = meta
-    return state
-
 # %% ../nbs/04_training.ipynb #bd3275e2
 def latent_data(cfg:Config):
     "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
@@ -1141,178 +820,7 @@ def generate(run:str|Path,               # a run directory written by wan-train 
         raise ValueError(f"the sample hook of technique {tr.tech.name!r} ignored the prompts (it returned no 'prompts')")
     return res
 
-# %% ../nbs/04_training.ipynb #cli1code
-def _import_techniques():
-    "Import every module of the package that registers a technique (found in its source), for `wan-train list`."
-    for f in sorted(Path(flow.__file__).parent.glob("*.py")):
-        if f.stem != "train" and "register(Technique(" in f.read_text():
-            try: importlib.import_module(f"wan_repro.{f.stem}")
-            except ImportError as e: print(f"wan-train: warning: wan_repro.{f.stem} not listed: {e}", file=sys.stderr)
-
-def _list(out=sys.stdout):
-    _import_techniques()
-    for name in sorted(TECHNIQUES):
-        t = TECHNIQUES[name]
-        print(f"{name}: {t.doc}\n  presets: {', '.join(t.presets)}\n  own settings: "
-              + ", ".join(f"{k}={v!r}" for k, v in t.defaults.items()), file=out)
-    print("common settings: " + ", ".join(f"{k}={v!r}" for k, v in COMMON.items()), file=out)
-
-def _fail(e, code:int=2):
-    "Exit with one line `wan-train: error: ...` (status 2: the command or its settings are wrong)."
-    print(f"wan-train: error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr, flush=True); sys.exit(code)
-
-def _generate_parser() -> argparse.ArgumentParser:
-    "The parser of `wan-train generate ...`."
-    ap = argparse.ArgumentParser(prog="wan-train generate", description="Sample a trained run through its technique's "
-                                 "sample hook and name the files written.")
-    ap.add_argument("--run", required=True, metavar="DIR", help="a run directory written by wan-train (its current run's latest checkpoint)")
-    ap.add_argument("--out", required=True, metavar="FILE.pt", help="the samples' .pt file, its folder created (a hook may "
-                    "write more beside it, e.g. an .mp4); an existing folder or one ending in / gets samples.pt")
-    ap.add_argument("--prompt", dest="prompts", nargs="+", action="extend", default=[], metavar="TEXT",
-                    help="one or more prompts (quote each) replacing the training samples' captions; may repeat")
-    ap.add_argument("--prompts", dest="prompt_file", default=None, metavar="FILE",
-                    help="a text file of prompts, one per line (- reads standard input), after those of --prompt")
-    ap.add_argument("--num", type=int, default=None, help="samples to draw; prompts repeat to fill it (default: one per prompt, else 4)")
-    ap.add_argument("--steps", type=int, default=None, help="sampler steps (default: the technique's, 20 Euler steps for a flow model)")
-    ap.add_argument("--seed", type=int, default=0, help="noise seed of the first sample; sample i uses seed + i (default 0)")
-    ap.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale, or the w a guidance-embedding "
-                    "student takes (default: the technique's; 1, no guidance, for a flow model)")
-    ap.add_argument("--no-ema", action="store_true", help="sample the trained weights, not their EMA")
-    ap.add_argument("--lora", default=None, metavar="FILE", help="a LoRA file to add to the run's model (diffusers, peft, "
-                    "original Wan or kohya naming)")
-    ap.add_argument("--lora-scale", type=float, default=None, help="the strength of the model's LoRAs (the run's own and "
-                    "--lora's; default 1, as trained)")
-    ap.add_argument("--text-encoder", default=None, metavar="DIR",
-                    help="a UMT5 directory to encode prompts with when the run trained on a latent cache (default: the cache's)")
-    ap.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
-    return ap
-
-def _generate_main(argv:list):
-    "`wan-train generate ...`: sample a trained run through its technique's hook and name the files written."
-    a = _generate_parser().parse_args(argv)
-    try:
-        check_device(a.device)
-        prompts = a.prompts + (read_prompts(a.prompt_file) if a.prompt_file else [])
-        if a.num is not None and a.num < 1: raise ValueError(f"--num must be >= 1, got {a.num}")
-        if a.steps is not None and a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
-        opts = {k: v for k, v in dict(steps=a.steps, guidance=a.guidance).items() if v is not None}   # else the hook's
-        opts["ema"] = not a.no_ema
-        if a.text_encoder: opts["text_encoder"] = a.text_encoder
-        res = generate(a.run, a.out, a.num, a.seed, a.device, prompts=prompts or None, lora=a.lora, lora_scale=a.lora_scale, **opts)
-    except (ValueError, KeyError, OSError, CorruptCheckpointError) as e: _fail(e)
-    for f in res.get("files", []): print(f"wan-train: wrote {f}")
-
-_COMMANDS = """commands:
-  wan-train <technique> ...          train a technique, or resume its run (this help)
-  wan-train list                     the techniques, their presets and settings
-  wan-train generate --run DIR ...   sample a trained run (wan-train generate --help)
-  wan-train export --run DIR ...     a run's weights for diffusers or the original Wan code (wan-train export --help)
-  wan-train preprocess ...           videos -> cached latents (wan-train preprocess --help)"""
-
-def _train_parser() -> argparse.ArgumentParser:
-    "The parser of `wan-train <technique> ...`."
-    ap = argparse.ArgumentParser(prog="wan-train", description="Train a wan_repro technique, alone or under torchrun.",
-                                 epilog=_COMMANDS, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("technique", help="a registered technique (see wan-train list), or one of the commands below")
-    ap.add_argument("--preset", default="toy", help="toy (CPU) or full (the published recipe)")
-    ap.add_argument("--set", dest="sets", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
-                    help="override settings, e.g. --set lr=1e-5 grad_accum=4")
-    ap.add_argument("--out", default=None, help="run directory (default runs/<technique>-<preset>)")
-    ap.add_argument("--resume", default="auto", help="auto (latest checkpoint in --out), never, or a checkpoint dir")
-    ap.add_argument("--until", type=int, default=None, help="stop (with a checkpoint) after this step")
-    ap.add_argument("--device", default=None, help="cpu / cuda (default: this rank's GPU if any)")
-    ap.add_argument("--print-config", action="store_true", help="print the settings and exit")
-    ap.add_argument("--allow-change", default="", metavar="KEY[,KEY]",
-                    help=f"settings that may differ from the resumed checkpoint's (always free: {', '.join(FREE_TO_CHANGE)})")
-    ap.add_argument("--no-progress", action="store_true", help="no progress bar (logs still go to log.csv and tb/)")
-    return ap
-
-# %% ../nbs/04_training.ipynb #cli2code
-def check_out(out:str|Path, flag:str="--out"):
-    "Raise a one-line ValueError when `out` cannot become a directory this process writes into (before anything is made)."
-    p = Path(out)
-    base = next(q for q in (p, *p.parents) if q.exists())   # the nearest existing path: the run directory is made below it
-    if not base.is_dir(): raise ValueError(f"{flag} {out}: {base} is a file, not a directory; choose another {flag}")
-    if not os.access(base, os.W_OK | os.X_OK): raise ValueError(f"{flag} {out}: {base} is not writable; choose a writable {flag}")
-
-def main(argv:list|None=None):
-    "Entry point of `wan-train` (and of `python -m wan_repro.train`, e.g. under torchrun)."
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["preprocess"]:
-        from wan_repro.components import preprocess_cli
-        return preprocess_cli(argv[1:])
-    if argv[:1] == ["generate"]: return _generate_main(argv[1:])
-    if argv[:1] == ["export"]: return _export_main(argv[1:])
-    a = _train_parser().parse_args(argv)
-    if a.technique == "list": return _list()
-    try:   # every settings error before a model is built: one line, status 2
-        tech = get_technique(a.technique)
-        cfg = make_config(tech, a.preset, parse_sets(a.sets, tech.settings()))
-        check_config(cfg, int(os.environ.get("WORLD_SIZE", "1")))
-        allow = tuple(k for k in a.allow_change.split(",") if k)
-        _check_keys({k: 0 for k in allow}, tech.settings(), "--allow-change")
-        if a.until is not None and a.until < 0: raise ValueError(f"--until must be >= 0, got {a.until}")
-        check_device(a.device)
-        out = a.out or f"runs/{tech.name}-{a.preset}"
-        check_out(out)
-        if int(os.environ.get("RANK", "0")) == 0: RunLock(out).check()
-    except (ValueError, RunInUseError) as e: _fail(e)
-    if a.print_config: print(json.dumps(cfg, indent=1, default=str)); return
-    if int(os.environ.get("RANK", "0")) == 0:
-        tb = ", tb/ (TensorBoard)" if cfg.tensorboard and tensorboard_available() else ""
-        print(f"wan-train: {tech.name} ({a.preset}) in {Path(out).resolve()}: log.csv{tb}, checkpoints/", flush=True)
-    try: tr = Trainer(tech, cfg, out, resume=a.resume, device=a.device, progress=not a.no_progress, allow_change=allow)
-    except (ValueError, FileNotFoundError, CorruptCheckpointError) as e: _fail(e)
-    if tr.rank == 0 and tr.resumed_from: print(f"wan-train: resumed from {tr.resumed_from} at step {tr.step}", flush=True)
-    try: res = tr.run(until=a.until)
-    except RunInUseError as e: _fail(e)
-    except NonFiniteError as e: _fail(e, 1)
-    if tr.rank == 0: print("wan-train: " + json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}), flush=True)
-    shutdown_distributed(0)   # under torchrun: all ranks together, then exit (a single process returns)
-
-if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py":   # python -m wan_repro.train / torchrun
-    # run the package's copy of this module, so techniques registered by other modules share its registry
-    importlib.import_module("wan_repro.train").main()
-
-# %% ../nbs/04_training.ipynb #e559af96
-EXPORT_LAYOUTS = {"diffusers": "diffusers", "original": "wan"}   # --layout -> the name WanDiT.save_pretrained uses
-
-def export_run(run:str|Path,            # a run directory written by wan-train (its current run's latest checkpoint)
-           out:str|Path,            # the checkpoint directory to write (created; an earlier export there is replaced)
-           raw:bool=False,          # the trained weights instead of their EMA
-           layout:str="diffusers",  # diffusers | original
-           model:str|None=None,     # a role or model name (default: the generator)
-          ) -> dict:
-    "Write a run's WanDiT with its EMA (or raw) weights in the diffusers or the original Wan layout; returns what it wrote."
-    from wan_repro.model import WanDiT
-    if layout not in EXPORT_LAYOUTS: raise ValueError(f"layout must be one of {', '.join(EXPORT_LAYOUTS)}, got {layout!r}")
-    tr = open_run(run)
-    name = model or ("generator" if tr.parts.has("generator") else next(iter(tr.parts.lrs)))
-    if name not in tr.parts.models: name = tr.parts.name_of(name)
-    if not isinstance(tr.parts.models[name], WanDiT):
-        raise ValueError(f"{run}: model {name!r} of technique {tr.tech.name!r} is a {type(tr.parts.models[name]).__name__}, "
-                         f"not a WanDiT; only WanDiT models export to the diffusers and original Wan layouts")
-    if not raw and name not in tr.emas:
-        raise ValueError(f"{run}: model {name!r} kept no EMA (ema_decay={tr.cfg.ema_decay}); export its trained weights with --raw")
-    tr.model(name, ema=not raw).save_pretrained(out, layout=EXPORT_LAYOUTS[layout])
-    return {"path": Path(out), "layout": layout, "weights": "raw" if raw else "EMA", "model": name, "step": tr.step}
-
-def _export_parser() -> argparse.ArgumentParser:
-    "The parser of `wan-train export ...`."
-    ap = argparse.ArgumentParser(prog="wan-train export", description="Write a trained run's WanDiT as a checkpoint "
-                                 "directory for diffusers' WanTransformer3DModel.from_pretrained, WanDiT.from_pretrained "
-                                 "or (--layout original) the original Wan code.")
-    ap.add_argument("--run", required=True, metavar="DIR", help="a run directory written by wan-train (its current run's latest checkpoint)")
-    ap.add_argument("--out", required=True, metavar="DIR", help="the directory for config.json and the safetensors weights (created)")
-    ap.add_argument("--raw", action="store_true", help="export the trained weights, not their EMA")
-    ap.add_argument("--layout", choices=tuple(EXPORT_LAYOUTS), default="diffusers",
-                    help="the key names and config.json of diffusers (default) or of the original Wan code")
-    ap.add_argument("--model", default=None, metavar="ROLE", help="the role or model name to export (default: the generator)")
-    return ap
-
-def _export_main(argv:list):
-    "`wan-train export ...`: write a run's model for diffusers or the original Wan code, and say where."
-    a = _export_parser().parse_args(argv)
-    try: res = export_run(a.run, a.out, raw=a.raw, layout=a.layout, model=a.model)
-    except (ValueError, KeyError, OSError, CorruptCheckpointError) as e: _fail(e)
-    print(f"wan-train: wrote {res['path']} ({res['layout']} layout: {res['weights']} weights of {res['model']!r} at step {res['step']})")
+# %% ../nbs/04_training.ipynb #67d968c3
+if __name__ == "__main__" and Path(sys.argv[0]).name == "train.py":   # python -m wan_repro.train / torchrun: the command line
+    # the package's copy of the command line, whose trainer holds the registry that techniques fill
+    importlib.import_module("wan_repro.cli").main()
