@@ -11,7 +11,8 @@ import torch.nn as nn
 
 from . import flow, toy
 from .model import WanDiT
-from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
+from .config import Config
+from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
 from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, T2V_TEACHER_V4, TEACHER_MODELS, WAN_NEGATIVE_PROMPT,
                                build_wan, evaluate_model, load_teacher, model_config, register_run, sample_flow_video)

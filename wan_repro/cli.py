@@ -8,9 +8,9 @@ import argparse, importlib, json, os, sys
 from pathlib import Path
 
 from .checkpoint import CorruptCheckpointError, RunInUseError, RunLock
-from .train import (COMMON, FREE_TO_CHANGE, TECHNIQUES, NonFiniteError, Trainer, check_config, check_device, check_keys,
-                             generate, get_technique, make_config, open_run, parse_sets, read_prompts, shutdown_distributed,
-                             tensorboard_available)
+from .config import check_config, check_keys, COMMON, FREE_TO_CHANGE, parse_sets
+from .train import (TECHNIQUES, NonFiniteError, Trainer, check_device, generate, get_technique, make_config,
+                             open_run, read_prompts, shutdown_distributed, tensorboard_available)
 
 # %% auto #0
 __all__ = ['EXPORT_LAYOUTS', 'check_out', 'main', 'export_run']

@@ -15,7 +15,8 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from . import flow, toy
-from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
+from .config import Config
+from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
 from .flow import sample_consistency
 from .teacher import (T2V_TEACHER, T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, evaluate_model, flow_loss, load_teacher,
@@ -141,7 +142,8 @@ def ode_data(cfg:Config, make_pairs=make_ode_pairs) -> OdePairs:
 def ode_pairs_main(argv:list|None=None):
     "`python -c 'from wan_repro.dmd import ode_pairs_main; ode_pairs_main()' [--technique T] --preset P [--set k=v ...]`: the pairs, one process."
     import argparse, sys
-    from wan_repro.train import get_technique, parse_sets
+    from wan_repro.config import parse_sets
+    from wan_repro.train import get_technique
     ap = argparse.ArgumentParser(description="Make the ODE pairs of a preset with loss=ode (before a multi-GPU run).")
     ap.add_argument("--technique", default="dmd", help="dmd, or self_forcing (a causal student's pairs)")
     ap.add_argument("--preset", default="toy-ode")

@@ -15,8 +15,8 @@ from torch.utils.checkpoint import checkpoint
 
 from . import flow, toy
 from .model import LORA_TARGETS, add_lora
-from .train import (Config, Parts, StepContext, Technique, encode_prompts, latent_data, register,
-                             seeded_randn)
+from .config import Config
+from .train import Parts, StepContext, Technique, encode_prompts, latent_data, register, seeded_randn
 from .flow import sample_consistency
 from .teacher import load_teacher, register_run, sample_flow_video
 from .cfg_distill import with_guidance   # DRaFT fine-tunes a CFG-distilled student at its w

@@ -12,7 +12,8 @@ from torch import Tensor
 import torch.nn as nn
 
 from . import flow
-from .train import Config, Parts, StepContext, Technique, latent_data, register, seeded_randint, seeded_randn
+from .config import Config
+from .train import Parts, StepContext, Technique, latent_data, register, seeded_randint, seeded_randn
 from .teacher import load_teacher, model_config, register_run
 # step distillation halves the steps of a CFG-distilled student: its loss and sample hook are 10_cfg_distill's
 from .cfg_distill import pseudo_huber, sample_student

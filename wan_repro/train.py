@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #39d079f7
 from __future__ import annotations
-import ast, contextlib, copy, csv, difflib, importlib, importlib.util, json, math, os, random, sys, time
+import contextlib, copy, csv, importlib, importlib.util, math, os, random, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,154 +17,15 @@ import torch.distributed as dist
 from fastcore.basics import patch
 
 from . import flow
-from .checkpoint import (LEGACY, Checkpointing, CorruptCheckpointError, Preemption, RunInUseError, RunLock,
-                                  list_checkpoints, run_info, verify_checkpoint)
+from .config import COMMON, Config, check_config, check_keys, check_unchanged
+from .checkpoint import Checkpointing, Preemption, RunLock, list_checkpoints, run_info, verify_checkpoint
 
 # %% auto #0
-__all__ = ['COMMON', 'PRECISIONS', 'RANGES', 'ORDERED', 'CONFIG_CHECKS', 'FREE_TO_CHANGE', 'ROLES', 'TECHNIQUES', 'Config',
-           'check_keys', 'parse_value', 'parse_sets', 'check_range', 'check_config', 'check_unchanged', 'Parts',
-           'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'sample_seed', 'seeded_randn',
-           'seeded_rand', 'seeded_randint', 'collate', 'SampleStream', 'SyntheticLatents', 'EMA', 'check_device',
-           'setup_distributed', 'shutdown_distributed', 'enable_grad_checkpointing', 'shard_model', 'lr_lambda',
-           'Trainer', 'NonFiniteError', 'tensorboard_available', 'latent_data', 'read_log', 'read_tensorboard',
-           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate']
-
-# %% ../nbs/04_training.ipynb #9d81a650
-COMMON = dict(
-    steps=1000,              # optimizer steps to train for
-    batch_size=8,            # global batch per optimizer step = micro_batch * world_size * grad_accum
-    grad_accum=1,            # micro-batches accumulated per optimizer step on each rank
-    lr=1e-4,                 # learning rate of the main trainable model (techniques add their own, e.g. critic_lr)
-    weight_decay=0.01,
-    betas=(0.9, 0.999),      # AdamW betas (Self-Forcing uses (0, 0.999))
-    adam_eps=1e-8,
-    warmup=0,                # linear LR warm-up steps
-    schedule="constant",     # LR schedule after warm-up: constant | cosine
-    grad_clip=1.0,           # max global gradient norm per optimizer; 0 disables clipping
-    ema_decay=0.0,           # EMA decay of the models a technique marks; 0 disables the EMA
-    ema_start=0,             # the EMA copies the weights until this step, then averages
-    precision="fp32",        # fp32 | bf16 (FSDP2 mixed precision when sharded, autocast otherwise)
-    grad_checkpointing=False,# recompute each transformer block in backward instead of storing activations
-    cpu_offload=False,       # sharded runs: weights, gradients and optimizer states in host memory (FSDP2 CPUOffloadPolicy)
-    seed=0,
-    data="synthetic",        # synthetic | toy | a directory of cached latents
-    shape_weights=(),        # data=toy: relative frequency of each shape (square, circle, triangle); () = uniform
-    ckpt_every=100,          # checkpoint every this many steps (and at the end, and on preemption)
-    keep_last=2,             # checkpoints kept on disk
-    log_every=1,             # CSV log row every this many steps
-    requeue=True,            # inside SLURM, requeue the job after a preemption checkpoint
-    tensorboard=True,        # also write the logged values as TensorBoard events to out/tb/<run id>/ (if installed)
-)
-
-class Config(dict):
-    "A run's settings: a flat dict with attribute access; reading an unknown key names the valid ones."
-    def __getattr__(self, key):
-        try: return self[key]
-        except KeyError: raise AttributeError(f"no setting {key!r}; valid settings: {', '.join(sorted(self))}") from None
-
-def check_keys(given:dict, valid:dict, where:str):
-    "Raise a ValueError that lists the valid keys (and the closest match) for every unknown key in `given`."
-    bad = [k for k in given if k not in valid]
-    if not bad: return
-    hints = []
-    for k in bad:
-        close = difflib.get_close_matches(k, list(valid), n=1)
-        hints.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    raise ValueError(f"unknown setting {', '.join(hints)} in {where}; valid settings are: {', '.join(sorted(valid))}")
-
-# %% ../nbs/04_training.ipynb #fe8624b3
-def parse_value(text:str, default):
-    "Convert command-line `text` to the type of `default` (bool, int, float, tuple, str; None: a Python literal or str)."
-    if isinstance(default, bool):
-        low = text.lower()
-        if low in ("1", "true", "yes", "on"): return True
-        if low in ("0", "false", "no", "off"): return False
-        raise ValueError(f"expected true/false, got {text!r}")
-    if isinstance(default, int): return int(float(text)) if "e" in text.lower() else int(text)
-    if isinstance(default, float): return float(text)
-    if isinstance(default, (tuple, list)):
-        parts = text.strip("()[] ").split(",")
-        return tuple(parse_value(p.strip(), default[0] if default else 0.0) for p in parts if p.strip())
-    if isinstance(default, str): return text
-    try: return ast.literal_eval(text)   # None, dict, ...: a Python literal, else the string
-    except (ValueError, SyntaxError): return text
-
-def parse_sets(items:list[str], valid:dict) -> dict:
-    "Parse `key=value` strings against the settings in `valid` (unknown keys and bad values are errors)."
-    out = {}
-    for item in items:
-        if "=" not in item: raise ValueError(f"--set expects key=value, got {item!r}")
-        key, text = item.split("=", 1)
-        check_keys({key: 0}, valid, "--set")
-        try: out[key] = parse_value(text, valid[key])
-        except ValueError as e: raise ValueError(f"bad value for {key!r}: {e}") from None
-    return out
-
-# %% ../nbs/04_training.ipynb #e5f1a2b3
-PRECISIONS = ("fp32", "bf16")
-
-# setting -> (range, an example for the fix): '> 0', '>= 1', '[0, 1)'; 'int ...' an integer. Checked where present.
-RANGES = {k: (spec, COMMON[k]) for spec, ks in (("int >= 1", "steps batch_size grad_accum ckpt_every log_every keep_last"),
-          ("int >= 0", "warmup ema_start seed"), (">= 0", "lr weight_decay grad_clip"), ("> 0", "adam_eps"),
-          ("[0, 1)", "ema_decay")) for k in ks.split()}
-RANGES.update(shift=("> 0", 5.0), critic_lr=(">= 0", 1e-4), critic_ratio=("int >= 1", 5), text_drop=("[0, 1]", 0.1),
-              chunk_frames=("int >= 1", 3), grad_frames=("int >= 0", 0), huber_c=("> 0", 1e-3), num_bins=("int >= 1", 50))
-ORDERED = (("min_t", "max_t"), ("guidance_min", "guidance_max"))   # pairs a technique reads as a range: low <= high
-CONFIG_CHECKS: list = []   # fn(cfg) raising a one-line ValueError: a module's checks of the settings it reads (e.g. model=)
-
-def check_range(k:str, v, spec:str, eg=None):
-    "Raise a one-line ValueError unless setting `k`'s value `v` is a finite number in `spec` (see RANGES)."
-    integer, rng = spec.startswith("int "), spec.removeprefix("int ")
-    ok = not isinstance(v, bool) and isinstance(v, int if integer else (int, float)) and math.isfinite(v)
-    if ok and rng[0] in "[(":
-        lo, hi = map(float, rng[1:-1].split(","))
-        ok = (lo <= v if rng[0] == "[" else lo < v) and (v <= hi if rng[-1] == "]" else v < hi)
-    elif ok: op, bound = rng.split(); ok = v > float(bound) if op == ">" else v >= float(bound)
-    if not ok: raise ValueError(f"{k} must be {'an integer' if integer else 'a finite number'} {'in ' * (rng[0] in '[(')}{rng}, "
-                                f"got {v!r}; set one in that range" + (f", e.g. --set {k}={eg}" if eg is not None else ""))
-
-def check_config(cfg:Config, world:int=1):
-    "Raise a one-line ValueError for a setting the trainer cannot run with (checked before any model is built)."
-    def need(ok:bool, msg:str):
-        if not ok: raise ValueError(msg)
-    for k, (spec, eg) in RANGES.items():
-        if k in cfg: check_range(k, cfg[k], spec, eg)
-    for k, v in cfg.items():   # a NaN or Inf anywhere (real_guidance=nan, one of a tuple's) trains silently wrong
-        need(not any(isinstance(x, float) and not math.isfinite(x) for x in (v if isinstance(v, (tuple, list)) else (v,))),
-             f"{k} must be finite, got {v!r}; set a finite value with --set {k}=...")
-    for lo, hi in ORDERED:
-        if lo in cfg and hi in cfg: need(cfg[lo] <= cfg[hi], f"{lo}={cfg[lo]!r} must be <= {hi}={cfg[hi]!r}; "
-                                         f"swap them or change one (--set {lo}=... {hi}=...)")
-    b = cfg.betas
-    need(isinstance(b, (tuple, list)) and len(b) == 2 and all(isinstance(x, (int, float)) and 0 <= x < 1 for x in b),
-         f"betas must be a pair of numbers in [0, 1), e.g. betas=0.9,0.999; got {b!r}")
-    need(cfg.precision in PRECISIONS, f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}"
-         + (" (fp16 needs loss scaling, which the trainer does not do: use bf16)" if cfg.precision == "fp16" else ""))
-    need(cfg.schedule in ("constant", "cosine"), f"schedule must be 'constant' or 'cosine', got {cfg.schedule!r}")
-    need(cfg.batch_size % (world * cfg.grad_accum) == 0,
-         f"batch_size={cfg.batch_size} must be divisible by world_size x grad_accum = {world} x {cfg.grad_accum}; "
-         f"change batch_size or grad_accum")
-    for check in CONFIG_CHECKS: check(cfg)
-
-# %% ../nbs/04_training.ipynb #a8b4c5d6
-FREE_TO_CHANGE = ("steps", "ckpt_every", "log_every", "keep_last", "requeue", "tensorboard")   # never change what is trained
-
-def check_unchanged(old:dict,        # the settings recorded in the checkpoint
-                    new:dict,        # the settings of this run
-                    defaults:dict,   # the technique's settings with their defaults
-                    allow:tuple=(),  # settings the user allows to differ
-                    where="the checkpoint"):
-    "Raise a ValueError naming every setting that differs from the resumed checkpoint's and is not allowed to."
-    check_keys({k: 0 for k in allow}, defaults, "allow_change")
-    norm = lambda v: json.dumps(v, default=str).replace("[", "(").replace("]", ")")   # tuple == list
-    free = set(FREE_TO_CHANGE) - ({"steps"} if new.get("schedule") == "cosine" else set())
-    diff = [(k, old.get(k, defaults.get(k)), new[k]) for k in new
-            if k not in free and k not in allow and norm(old.get(k, defaults.get(k))) != norm(new[k])]
-    if diff:
-        raise ValueError(f"the settings differ from those {where} was trained with: "
-                         + ", ".join(f"{k} {a!r} -> {b!r}" for k, a, b in diff)
-                         + f"; resume with the old values, allow the change (--allow-change {','.join(k for k, _, _ in diff)}),"
-                         f" or start a new run (--resume never)")
+__all__ = ['ROLES', 'TECHNIQUES', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'sample_seed',
+           'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate', 'SampleStream', 'SyntheticLatents', 'EMA',
+           'check_device', 'setup_distributed', 'shutdown_distributed', 'enable_grad_checkpointing', 'shard_model',
+           'lr_lambda', 'Trainer', 'NonFiniteError', 'tensorboard_available', 'latent_data', 'read_log',
+           'read_tensorboard', 'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate']
 
 # %% ../nbs/04_training.ipynb #fd324958
 ROLES = {
