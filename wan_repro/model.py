@@ -15,6 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['WAN_PRESETS', 'GUIDANCE_FREQ_DIM', 'WEIGHTS_NAME', 'INDEX_NAME', 'LORA_WEIGHT_NAME', 'LORA_TARGETS', 'WanConfig',
@@ -355,126 +356,142 @@ class WanDiT(nn.Module):
         self.head = WanHead(c)
         self.gradient_checkpointing = False
 
-    # -- pieces of the forward pass ------------------------------------------------------------------------------
-    def embed_time(self, t:Tensor, guidance:Tensor|None=None) -> tuple[Tensor, Tensor]:
-        "t (B, Fe) -> time embedding e (B, Fe, dim) and block modulation e0 (B, Fe, 6, dim)."
-        B, Fe = t.shape
-        w = self.time_embedding[0].weight
-        e = self.time_embedding(sinusoidal_embedding(t.flatten(), self.config.freq_dim).to(w.dtype))   # (B*Fe, dim)
-        if self.config.guidance_embed:
-            if guidance is None: raise ValueError("this model embeds the guidance scale: pass guidance=[B] (e.g. 5.0)")
-            g = torch.as_tensor(guidance, device=t.device, dtype=torch.float32).expand(B)
-            e = e + self.guidance_embedding(sinusoidal_embedding(g * 1000, GUIDANCE_FREQ_DIM).to(w.dtype)).repeat_interleave(Fe, 0)
-        elif guidance is not None:
-            raise ValueError("guidance given but this model has no guidance embedding (config.guidance_embed=False)")
-        e0 = self.time_projection(e).unflatten(1, (6, -1))                                            # (B*Fe, 6, dim)
-        return e.unflatten(0, (B, Fe)), e0.unflatten(0, (B, Fe))
-
-    def _grid(self, x):
-        pt, ph, pw = self.config.patch_size
-        _, _, f, h, w = x.shape
-        if f % pt or h % ph or w % pw:
-            raise ValueError(f"latent (F, H, W)=({f}, {h}, {w}) is not divisible by patch_size={self.config.patch_size}")
-        return f // pt, h // ph, w // pw
-
-    def _timesteps(self, t, B, frames):
-        "Normalise t to (B, Fe): Fe = 1 for one timestep per sample, else one per patch frame."
-        t = torch.as_tensor(t, dtype=torch.float32)
-        if t.ndim == 0: t = t.expand(B)
-        if t.ndim == 1:
-            if t.shape[0] != B: raise ValueError(f"t has {t.shape[0]} entries for a batch of {B}")
-            return t[:, None]
-        pt = self.config.patch_size[0]
-        if t.ndim == 2 and t.shape == (B, frames * pt):
-            return t[:, ::pt]          # per latent frame: one timestep per temporal patch (frames within it agree)
-        raise ValueError(f"t must be [B] or [B, F] = [{B}, {frames * pt}], got {tuple(t.shape)}")
-
-    def _patchify(self, x, y):
-        if y is not None: x = torch.cat([x, y], dim=1)   # I2V: [noise | mask | image latent] on channels
-        if x.shape[1] != self.config.in_channels:
-            raise ValueError(f"the model takes {self.config.in_channels} input channels (x plus y), got {x.shape[1]}"
-                             + ("" if y is not None or self.config.in_channels == self.config.out_channels
-                                else ": image-to-video models need y (mask + image latent)"))
-        # contiguous: left as a transposed view, every add and norm of every block would run on strided memory
-        return self.patch_embedding(x).flatten(2).transpose(1, 2).contiguous()   # (B, L, dim)
-
-    def unpatchify(self, out:Tensor, grid:tuple) -> Tensor:
-        "(B, L, out*pt*ph*pw) -> (B, out, F, H, W)"
-        (f, h, w), (pt, ph, pw) = grid, self.config.patch_size
-        out = out.unflatten(1, (f, h, w)).unflatten(-1, (pt, ph, pw, -1))         # (B, f, h, w, pt, ph, pw, C)
-        return out.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
-
-    def new_kv_cache(self, batch:int, height:int, width:int, max_frames:int, device=None, dtype=None) -> KVCache:
-        "An empty KV cache for streaming latents of (height, width) up to max_frames (patch) frames."
-        c, (pt, ph, pw) = self.config, self.config.patch_size
-        p = next(self.parameters())
-        return KVCache(c.num_layers, batch, (height // ph) * (width // pw), c.num_heads, c.head_dim, max_frames,
-                       c.sink_frames, c.window_frames, device or p.device, dtype or p.dtype)
-
     @property
     def dtype(self) -> torch.dtype: "The weights' dtype (as diffusers models report it)."; return next(self.parameters()).dtype
     @property
     def device(self) -> torch.device: "The weights' device."; return next(self.parameters()).device
 
-    # -- forward -------------------------------------------------------------------------------------------------
-    def forward(self, x:Tensor,             # (B, C, F, H, W) noisy latents
-                t:Tensor,                   # (B,) or (B, F) timesteps in [0, 1000]
-                context:Tensor,             # (B, Lt, text_dim) text embeddings
-                y:Tensor|None=None,         # (B, C_y, F, H, W) I2V conditioning, concatenated to x on channels
-                image_context:Tensor|None=None, # (B, Li, image_dim) CLIP image features (Wan2.1 I2V)
-                guidance:Tensor|float|None=None, # (B,) guidance scale for a CFG-distilled model
-                clean_x:Tensor|None=None,   # (B, C, F, H, W) teacher forcing: clean latents, same positions
-                clean_t:Tensor|None=None,   # (B,) or (B, F) timesteps of clean_x (default 0)
-                kv_cache:KVCache|None=None, # streaming: x is one chunk following the cached frames
-                update_cache:bool=False     # streaming: store this chunk's keys/values after the forward
-               ) -> Tensor:                 # (B, out_channels, F, H, W) flow velocity
-        c = self.config
-        if x.ndim != 5: raise ValueError(f"x must be (B, C, F, H, W) latents, got shape {tuple(x.shape)}")
-        if context.ndim != 3 or context.shape[-1] != c.text_dim:
-            raise ValueError(f"context must be (B, L, {c.text_dim}), got {tuple(context.shape)}")
-        if (image_context is None) != (not c.image_dim):
-            raise ValueError(f"image_context (CLIP features, {c.image_dim} wide) is {'required' if c.image_dim else 'not used'} by this model")
-        B, grid = x.shape[0], self._grid(x)
-        # every input is per sample: nothing is broadcast (attention would silently turn 1 sample into 2)
-        for name, a in (("context", context), ("y", y), ("image_context", image_context), ("clean_x", clean_x)):
-            if a is not None and a.shape[0] != B:
-                raise ValueError(f"{name} has batch {a.shape[0]} but x has batch {B}: pass one {name} row per sample")
-        if kv_cache is not None and kv_cache.k.shape[1] != B:
-            raise ValueError(f"the KV cache was made for batch {kv_cache.k.shape[1]} but x has batch {B}: make one with new_kv_cache({B}, ...)")
-        tokens_per_frame = grid[1] * grid[2]
-        # 1. patch embedding and conditioning
-        tokens = self._patchify(x, y)                                            # (B, L, dim)
-        t = self._timesteps(t, B, grid[0])                                       # (B, Fe)
-        start = 0
-        attn_kw = {}
-        if clean_x is not None:   # teacher forcing: sequence [clean | noisy], same positions on both halves
-            if c.chunk_frames is None: raise ValueError("teacher forcing needs a causal model: set config.chunk_frames")
-            clean_t = torch.zeros(B) if clean_t is None else clean_t
-            t_clean, t = self._timesteps(clean_t, B, grid[0]), t
-            t = torch.cat([t_clean.expand(B, grid[0]), t.expand(B, grid[0])], dim=1)  # (B, 2F)
-            tokens = torch.cat([self._patchify(clean_x, y), tokens], dim=1)            # (B, 2L, dim)
-            attn_kw["mask"] = frame_mask_to_tokens(teacher_forcing_frame_mask(grid[0], c.chunk_frames), tokens_per_frame).to(x.device)
-        elif kv_cache is not None:
-            start = kv_cache.global_end
-            attn_kw = dict(kv_cache=kv_cache, update_cache=update_cache)
-        elif c.chunk_frames is not None:
-            attn_kw["mask"] = frame_mask_to_tokens(
-                block_causal_frame_mask(grid[0], c.chunk_frames, c.sink_frames, c.window_frames), tokens_per_frame).to(x.device)
-        e, e0 = self.embed_time(t.to(x.device), guidance)                        # (B, Fe, dim), (B, Fe, 6, dim)
-        ctx = self.text_embedding(context)                                       # (B, Lt, dim)
-        img = self.img_emb(image_context) if c.image_dim else None               # (B, Li, dim)
-        rope = rope_angles(grid, c.head_dim, start, c.rope_theta, c.rope_max_len, x.device)
-        if clean_x is not None: rope = tuple(torch.cat([r, r]) for r in rope)
-        # 2. transformer blocks
-        ckpt = self.gradient_checkpointing and torch.is_grad_enabled() and kv_cache is None
-        for i, block in enumerate(self.blocks):
-            kw = dict(attn_kw, layer=i) if kv_cache is not None else attn_kw
-            if ckpt: tokens = checkpoint(block, tokens, e0, ctx, img, rope, use_reentrant=False, **kw)
-            else: tokens = block(tokens, e0, ctx, img, rope, **kw)
-        if kv_cache is not None and update_cache: kv_cache.advance(grid[0])
-        # 3. head: velocities of the noisy tokens only
-        if clean_x is not None: tokens, e = tokens[:, tokens.shape[1] // 2:], e[:, grid[0]:]
-        return self.unpatchify(self.head(tokens, e), grid).contiguous()   # a fresh tensor, not a view (FSDP2 hooks)
+
+# %% ../nbs/00_wan_model.ipynb #6abba41d
+@patch
+def embed_time(self:WanDiT, t:Tensor, guidance:Tensor|None=None) -> tuple[Tensor, Tensor]:
+    "t (B, Fe) -> time embedding e (B, Fe, dim) and block modulation e0 (B, Fe, 6, dim)."
+    B, Fe = t.shape
+    w = self.time_embedding[0].weight
+    e = self.time_embedding(sinusoidal_embedding(t.flatten(), self.config.freq_dim).to(w.dtype))   # (B*Fe, dim)
+    if self.config.guidance_embed:
+        if guidance is None: raise ValueError("this model embeds the guidance scale: pass guidance=[B] (e.g. 5.0)")
+        g = torch.as_tensor(guidance, device=t.device, dtype=torch.float32).expand(B)
+        e = e + self.guidance_embedding(sinusoidal_embedding(g * 1000, GUIDANCE_FREQ_DIM).to(w.dtype)).repeat_interleave(Fe, 0)
+    elif guidance is not None:
+        raise ValueError("guidance given but this model has no guidance embedding (config.guidance_embed=False)")
+    e0 = self.time_projection(e).unflatten(1, (6, -1))                                            # (B*Fe, 6, dim)
+    return e.unflatten(0, (B, Fe)), e0.unflatten(0, (B, Fe))
+
+@patch
+def _grid(self:WanDiT, x):
+    pt, ph, pw = self.config.patch_size
+    _, _, f, h, w = x.shape
+    if f % pt or h % ph or w % pw:
+        raise ValueError(f"latent (F, H, W)=({f}, {h}, {w}) is not divisible by patch_size={self.config.patch_size}")
+    return f // pt, h // ph, w // pw
+
+@patch
+def _timesteps(self:WanDiT, t, B, frames):
+    "Normalise t to (B, Fe): Fe = 1 for one timestep per sample, else one per patch frame."
+    t = torch.as_tensor(t, dtype=torch.float32)
+    if t.ndim == 0: t = t.expand(B)
+    if t.ndim == 1:
+        if t.shape[0] != B: raise ValueError(f"t has {t.shape[0]} entries for a batch of {B}")
+        return t[:, None]
+    pt = self.config.patch_size[0]
+    if t.ndim == 2 and t.shape == (B, frames * pt):
+        return t[:, ::pt]          # per latent frame: one timestep per temporal patch (frames within it agree)
+    raise ValueError(f"t must be [B] or [B, F] = [{B}, {frames * pt}], got {tuple(t.shape)}")
+
+@patch
+def _patchify(self:WanDiT, x, y):
+    if y is not None: x = torch.cat([x, y], dim=1)   # I2V: [noise | mask | image latent] on channels
+    if x.shape[1] != self.config.in_channels:
+        raise ValueError(f"the model takes {self.config.in_channels} input channels (x plus y), got {x.shape[1]}"
+                         + ("" if y is not None or self.config.in_channels == self.config.out_channels
+                            else ": image-to-video models need y (mask + image latent)"))
+    # contiguous: left as a transposed view, every add and norm of every block would run on strided memory
+    return self.patch_embedding(x).flatten(2).transpose(1, 2).contiguous()   # (B, L, dim)
+
+@patch
+def unpatchify(self:WanDiT, out:Tensor, grid:tuple) -> Tensor:
+    "(B, L, out*pt*ph*pw) -> (B, out, F, H, W)"
+    (f, h, w), (pt, ph, pw) = grid, self.config.patch_size
+    out = out.unflatten(1, (f, h, w)).unflatten(-1, (pt, ph, pw, -1))         # (B, f, h, w, pt, ph, pw, C)
+    return out.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
+
+@patch
+def new_kv_cache(self:WanDiT, batch:int, height:int, width:int, max_frames:int, device=None, dtype=None) -> KVCache:
+    "An empty KV cache for streaming latents of (height, width) up to max_frames (patch) frames."
+    c, (pt, ph, pw) = self.config, self.config.patch_size
+    p = next(self.parameters())
+    return KVCache(c.num_layers, batch, (height // ph) * (width // pw), c.num_heads, c.head_dim, max_frames,
+                   c.sink_frames, c.window_frames, device or p.device, dtype or p.dtype)
+
+
+# %% ../nbs/00_wan_model.ipynb #013a5ed1
+@patch
+def _check_inputs(self:WanDiT, x, context, y, image_context, clean_x, kv_cache):
+    "Every input's shape against the config, and one row per sample (nothing is broadcast)."
+    c, B = self.config, x.shape[0]
+    if x.ndim != 5: raise ValueError(f"x must be (B, C, F, H, W) latents, got shape {tuple(x.shape)}")
+    if context.ndim != 3 or context.shape[-1] != c.text_dim:
+        raise ValueError(f"context must be (B, L, {c.text_dim}), got {tuple(context.shape)}")
+    if (image_context is None) != (not c.image_dim):
+        raise ValueError(f"image_context (CLIP features, {c.image_dim} wide) is {'required' if c.image_dim else 'not used'} by this model")
+    # every input is per sample: nothing is broadcast (attention would silently turn 1 sample into 2)
+    for name, a in (("context", context), ("y", y), ("image_context", image_context), ("clean_x", clean_x)):
+        if a is not None and a.shape[0] != B:
+            raise ValueError(f"{name} has batch {a.shape[0]} but x has batch {B}: pass one {name} row per sample")
+    if kv_cache is not None and kv_cache.k.shape[1] != B:
+        raise ValueError(f"the KV cache was made for batch {kv_cache.k.shape[1]} but x has batch {B}: make one with new_kv_cache({B}, ...)")
+
+@patch
+def forward(self:WanDiT, x:Tensor,             # (B, C, F, H, W) noisy latents
+            t:Tensor,                   # (B,) or (B, F) timesteps in [0, 1000]
+            context:Tensor,             # (B, Lt, text_dim) text embeddings
+            y:Tensor|None=None,         # (B, C_y, F, H, W) I2V conditioning, concatenated to x on channels
+            image_context:Tensor|None=None, # (B, Li, image_dim) CLIP image features (Wan2.1 I2V)
+            guidance:Tensor|float|None=None, # (B,) guidance scale for a CFG-distilled model
+            clean_x:Tensor|None=None,   # (B, C, F, H, W) teacher forcing: clean latents, same positions
+            clean_t:Tensor|None=None,   # (B,) or (B, F) timesteps of clean_x (default 0)
+            kv_cache:KVCache|None=None, # streaming: x is one chunk following the cached frames
+            update_cache:bool=False     # streaming: store this chunk's keys/values after the forward
+           ) -> Tensor:                 # (B, out_channels, F, H, W) flow velocity
+    c = self.config
+    self._check_inputs(x, context, y, image_context, clean_x, kv_cache)
+    B, grid = x.shape[0], self._grid(x)
+    tokens_per_frame = grid[1] * grid[2]
+    # 1. patch embedding and conditioning
+    tokens = self._patchify(x, y)                                            # (B, L, dim)
+    t = self._timesteps(t, B, grid[0])                                       # (B, Fe)
+    start = 0
+    attn_kw = {}
+    if clean_x is not None:   # teacher forcing: sequence [clean | noisy], same positions on both halves
+        if c.chunk_frames is None: raise ValueError("teacher forcing needs a causal model: set config.chunk_frames")
+        clean_t = torch.zeros(B) if clean_t is None else clean_t
+        t_clean, t = self._timesteps(clean_t, B, grid[0]), t
+        t = torch.cat([t_clean.expand(B, grid[0]), t.expand(B, grid[0])], dim=1)  # (B, 2F)
+        tokens = torch.cat([self._patchify(clean_x, y), tokens], dim=1)            # (B, 2L, dim)
+        attn_kw["mask"] = frame_mask_to_tokens(teacher_forcing_frame_mask(grid[0], c.chunk_frames), tokens_per_frame).to(x.device)
+    elif kv_cache is not None:
+        start = kv_cache.global_end
+        attn_kw = dict(kv_cache=kv_cache, update_cache=update_cache)
+    elif c.chunk_frames is not None:
+        attn_kw["mask"] = frame_mask_to_tokens(
+            block_causal_frame_mask(grid[0], c.chunk_frames, c.sink_frames, c.window_frames), tokens_per_frame).to(x.device)
+    e, e0 = self.embed_time(t.to(x.device), guidance)                        # (B, Fe, dim), (B, Fe, 6, dim)
+    ctx = self.text_embedding(context)                                       # (B, Lt, dim)
+    img = self.img_emb(image_context) if c.image_dim else None               # (B, Li, dim)
+    rope = rope_angles(grid, c.head_dim, start, c.rope_theta, c.rope_max_len, x.device)
+    if clean_x is not None: rope = tuple(torch.cat([r, r]) for r in rope)
+    # 2. transformer blocks
+    ckpt = self.gradient_checkpointing and torch.is_grad_enabled() and kv_cache is None
+    for i, block in enumerate(self.blocks):
+        kw = dict(attn_kw, layer=i) if kv_cache is not None else attn_kw
+        if ckpt: tokens = checkpoint(block, tokens, e0, ctx, img, rope, use_reentrant=False, **kw)
+        else: tokens = block(tokens, e0, ctx, img, rope, **kw)
+    if kv_cache is not None and update_cache: kv_cache.advance(grid[0])
+    # 3. head: velocities of the noisy tokens only
+    if clean_x is not None: tokens, e = tokens[:, tokens.shape[1] // 2:], e[:, grid[0]:]
+    return self.unpatchify(self.head(tokens, e), grid).contiguous()   # a fresh tensor, not a view (FSDP2 hooks)
+
 
 # %% ../nbs/00_wan_model.ipynb #3db4d725
 _TO_DIFFUSERS = [  # (original Wan name pattern, diffusers name), applied in order
@@ -638,6 +655,8 @@ def read_weights(path, name:str=WEIGHTS_NAME) -> dict:
         except Exception as e: raise ValueError(f"{f}: reading its tensors failed ({e}); re-download or re-save it") from None
     return state
 
+
+# %% ../nbs/00_wan_model.ipynb #27a1ecd7
 def load_state_dict(path) -> tuple[dict, WanConfig, str]:
     "Read a checkpoint directory: (state dict in our names, config, layout found)."
     path = Path(path)
@@ -677,6 +696,8 @@ def _check_state(model:nn.Module, state:dict, where):
         raise ValueError(f"checkpoint {where}: {len(bad)} tensors have the wrong shape, e.g. {k} is {got} but the "
                          f"config expects {want}; config.json and the weights disagree")
 
+
+# %% ../nbs/00_wan_model.ipynb #a05254e0
 # diffusers' loading options that only make sense for its Hub downloads and loaders
 _HUB_OPTIONS = ("variant", "revision", "cache_dir", "token", "force_download", "proxies", "local_files_only",
                 "use_safetensors", "low_cpu_mem_usage", "device_map", "max_memory", "quantization_config")
@@ -712,6 +733,9 @@ def _from_pretrained(cls, path, dtype=None, device="cpu", *, torch_dtype=None, s
     model.loaded_layout = layout
     return model.to(device)
 
+WanDiT.from_pretrained = classmethod(_from_pretrained)
+
+# %% ../nbs/00_wan_model.ipynb #dddbd245
 def _save_pretrained(self, path, layout:str="diffusers", max_shard_bytes:int=5 * 2**30):
     "Write config.json and safetensors weights in the 'diffusers' or 'wan' layout, sharded past max_shard_bytes."
     from safetensors.torch import save_file
@@ -743,7 +767,6 @@ def _save_pretrained(self, path, layout:str="diffusers", max_shard_bytes:int=5 *
     atomic("config.json", lambda p: p.write_text(json.dumps(config(self.config), indent=2)))
     return path
 
-WanDiT.from_pretrained = classmethod(_from_pretrained)
 WanDiT.save_pretrained = _save_pretrained
 
 # %% ../nbs/00_wan_model.ipynb #d1e3f5a7
