@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def sample_teacher(out_dir: Path, n: int):
-    from wan_repro import toy
+    from wan_repro import metrics, toy
     from wan_repro.teacher import T2V_TEACHER, all_captions, sample_videos, write_videos
     teacher = toy.zoo(T2V_TEACHER)
     captions = all_captions()[::max(1, 48 // n)][:n]
     for steps in (50, 4):
         t0 = time.time()
         videos = sample_videos(teacher, captions, steps=steps, guidance=5.0, progress=True)
-        r = toy.evaluate(videos, captions)
+        r = metrics.evaluate(videos, captions)
         print(f"toy teacher, {steps:2d} Euler steps + CFG 5 ({2 * steps} forwards, {time.time() - t0:.1f} s for {n} videos): "
               f"all right {r['all']:.2f} (colour {r['colour']:.2f}, shape {r['shape']:.2f}, direction {r['direction']:.2f}), "
               f"median shape IoU {r['shape_iou']:.2f}, cleanliness {r['cleanliness']:.3f}")

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
-from . import flow, toy
+from . import flow, metrics, toy
 from .config import Config
 from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
                              seeded_rand, seeded_randint, seeded_randn)
@@ -436,7 +436,7 @@ def start_positions(videos:Tensor,   # (B, 3, T, H, W) decoded videos
                     world:toy.ShapesWorld=None) -> Tensor:   # (B, 2) the shape's (x, y) in frame 0, in pixels
     "Where each video's shape starts: the circular mean (the world is a torus) of frame 0's foreground."
     world = world or toy.ShapesWorld()
-    mask = toy.foreground(videos, world)[:, 0]                                         # (B, H, W)
+    mask = metrics.foreground(videos, world)[:, 0]                                         # (B, H, W)
     W = mask.shape[-1]
     angle = 2 * torch.pi * torch.arange(W, dtype=torch.float32) / W                     # (W,) pixel -> angle
     pos = []

@@ -172,7 +172,7 @@ def centre_distance(videos:Tensor, world:toy.ShapesWorld=None) -> Tensor:   # (B
 def evaluate_draft(model:nn.Module, n:int=48, real:Tensor|None=None, reward=None,
                    steps:int=3, shift:float=15.0, guidance:float=5.0, sampler:str="euler",
                    return_videos:bool=False) -> dict:
-    "toy.evaluate's scores, FSD, `reward` (mean of the first frames' reward) and `centre_px` of n videos sampled as DRaFT samples."
+    "metrics.evaluate's scores, FSD, `reward` (mean of the first frames' reward) and `centre_px` of n videos sampled as DRaFT samples."
     from wan_repro.teacher import all_captions, evaluate_model
     if sampler not in SAMPLERS: raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}, got {sampler!r}")
     m, w = guided(model, guidance)

@@ -13,7 +13,7 @@ from torch import Tensor
 import torch.nn as nn
 from tqdm.auto import tqdm
 
-from . import flow, toy
+from . import flow, metrics, toy
 from .model import WanDiT
 from .config import Config
 from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
@@ -233,8 +233,8 @@ def stream_samples(model:WanDiT, captions:list,
 def chunk_scores(videos:Tensor, captions:list, frames_per_chunk:int=4) -> dict:   # {'all': (N,), 'drift': (N,)}
     "Each chunk's caption accuracy (all three attributes right) and its frames' mean drift from frame 0."
     n, f = videos.shape[2] // frames_per_chunk, frames_per_chunk
-    acc = [toy.evaluate(videos[:, :, i * f:(i + 1) * f], captions)["all"] for i in range(n)]
-    return {"all": torch.tensor(acc), "drift": toy.drift(videos)[:, :n * f].mean(0).unflatten(0, (n, f)).mean(1)}
+    acc = [metrics.evaluate(videos[:, :, i * f:(i + 1) * f], captions)["all"] for i in range(n)]
+    return {"all": torch.tensor(acc), "drift": metrics.drift(videos)[:, :n * f].mean(0).unflatten(0, (n, f)).mean(1)}
 
 # %% ../nbs/14_self_forcing.ipynb #bc06ecf3
 def stream_main(argv:list|None=None):

@@ -13,7 +13,7 @@ import torch.distributed as dist
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from . import flow, toy
+from . import flow, metrics, toy
 from .model import LORA_TARGETS, add_lora, load_lora, lora_adapters, merge_lora
 from .config import Config
 from .train import Parts, StepContext, Technique, latent_data, open_run, register, sample_seed, seeded_rand
@@ -58,15 +58,15 @@ def chain_scores(clips:Tensor,        # (n, B, 3, T, H, W) from chain_clips
                  captions:list,       # the B prompts
                  first_frames:Tensor, # what clip 1 was given: (B, 3, H, W) or (B, 3, K, H, W)
                  motion_frames:int=1,
-                 world:toy.ShapesWorld=None) -> list[dict]: # per clip: toy.evaluate's scores, handoff_mse, drift_from_start
+                 world:toy.ShapesWorld=None) -> list[dict]: # per clip: metrics.evaluate's scores, handoff_mse, drift_from_start
     """Per clip: the scores against the captions; `handoff_mse`, how far its first frames are from the frames it was
     given (a model that ignored them would make clean clips that jump); the mean drift of its frames from the chain's start."""
     world = world or toy.ShapesWorld()
     n, T, K = len(clips), clips.shape[3], motion_frames
-    drift = toy.drift(join_clips(clips, K), world)                           # (B, T + (n-1)(T-K))
+    drift = metrics.drift(join_clips(clips, K), world)                           # (B, T + (n-1)(T-K))
     starts = [0] + [T + (k - 1) * (T - K) for k in range(1, n)]              # where each clip's own frames begin
     given = [first_frames.reshape(clips.shape[1], 3, K, *clips.shape[-2:])] + [c[:, :, -K:] for c in clips[:-1]]
-    return [{**toy.evaluate(c, captions, world), "handoff_mse": ((c[:, :, :K] - g) ** 2).mean().item(),
+    return [{**metrics.evaluate(c, captions, world), "handoff_mse": ((c[:, :, :K] - g) ** 2).mean().item(),
              "drift_from_start": drift[:, s:s + (T if k == 0 else T - K)].mean().item()}
             for k, (c, g, s) in enumerate(zip(clips, given, starts))]
 

@@ -14,7 +14,7 @@ from torch import Tensor
 
 import torch.nn as nn
 
-from . import flow, toy
+from . import flow, metrics, toy
 from .model import WAN_PRESETS, WanConfig, WanDiT, lora_adapters, merge_lora, save_lora
 from .checkpoint import list_checkpoints, read_checkpoint
 from .config import Config, CONFIG_CHECKS
@@ -301,9 +301,9 @@ def evaluate_model(model:WanDiT,        # a toy teacher (text- or image-to-video
     else:
         caps = (all_captions(world) * (n // 48 + 1))[:n]
         videos = sample_videos(model, caps, **sample_kw)
-    out = toy.evaluate(videos, caps, world)
+    out = metrics.evaluate(videos, caps, world)
     if is_i2v(model): out["frame0_mse"] = ((videos[:, :, 0] - given[:, :, 0]) ** 2).mean().item()  # fidelity to the image
-    if real is not None: out["fsd"] = toy.fsd(videos, real, world)
+    if real is not None: out["fsd"] = metrics.fsd(videos, real, world)
     return (out, videos) if return_videos else out
 
 # %% ../nbs/05_toy_teacher.ipynb #4aa3d880
