@@ -343,13 +343,13 @@ def commit_run(run:str|Path,         # the finished run of ZOO_RUNS[name] (the l
     teacher = str(cfg.get("teacher") or cfg.get("base") or "")   # the model it learns from (svi's LoRA: its base)
     parent = {"teacher": teacher, "init": str(cfg.get("init") or "")}
     if teacher in toy.ZOO: parent["teacher_version"] = toy.ZOO[teacher].version   # which t2v-teacher: v5 or an older one
-    meta = {**toy._meta(toy.ZOO[name]), "steps": trainer.step, "train_seed": cfg.get("seed", 0), "parent": parent,
+    meta = {**toy.zoo_meta(toy.ZOO[name]), "steps": trainer.step, "train_seed": cfg.get("seed", 0), "parent": parent,
             "dtype": "float16", "trained_on": trained_on, "train_minutes": round(sum(_log_minutes(l) for l in logs), 1)}
     path, model = toy.zoo_dir() / f"{name}.safetensors", trainer.model(ema=True)
     if lora_adapters(model):      # a LoRA run: the adapter alone beside the zoo's plain model, which has it merged in
         save_lora(model, path.with_name(f"{name}-lora.safetensors"))
         model = merge_lora(model)
-    toy._save(model, path, meta, torch.float16)
+    toy.save_zoo_files(model, path, meta, torch.float16)
     # 3. one loss log: each run's rows after the steps of the runs before it, and a `run` column saying which
     offset, rows = 0, []
     for i, log in enumerate(logs):

@@ -26,8 +26,8 @@ __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS
            'TEXT_DIM', 'ZOO_REPO', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'ZOO', 'ZOO_MODULES', 'shape_template',
            'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir', 'zoo_repo', 'zoo_files',
            'zoo_missing', 'text_encoder_config', 'init_text_encoder', 'save_text_encoder', 'load_text_encoder',
-           'encode_text', 'i2v_condition', 'ToyLatents', 'ZooEntry', 'register_zoo', 'zoo_cache_dir', 'zoo',
-           'commit_zoo']
+           'encode_text', 'i2v_condition', 'ToyLatents', 'ZooEntry', 'register_zoo', 'zoo_cache_dir', 'zoo_meta',
+           'save_zoo_files', 'zoo', 'commit_zoo']
 
 # %% ../nbs/02_toy_world.ipynb #09f8a5fb
 COLOURS = {"red": (1.0, -1.0, -1.0), "green": (-1.0, 1.0, -1.0), "blue": (-1.0, -1.0, 1.0), "yellow": (1.0, 1.0, -1.0)}
@@ -474,12 +474,13 @@ def zoo_cache_dir()->Path:
     return Path(os.environ.get("WAN_REPRO_CACHE") or Path.home() / ".cache" / "wan_repro")
 
 
-def _meta(e:ZooEntry)->dict:
+def zoo_meta(e:ZooEntry)->dict:
+    "The json recorded beside a zoo entry's weights: name, registering module, seed, version, config, command."
     return dict(name=e.name, module=e.module, seed=e.seed, version=e.version, config=e.config, command=e.command,
                 torch=torch.__version__)
 
 
-def _save(model:nn.Module, path:Path, meta:dict, dtype:torch.dtype=None):
+def save_zoo_files(model:nn.Module, path:Path, meta:dict, dtype:torch.dtype=None):
     "Write weights (floating ones cast to `dtype`, if given) + json atomically: temporary files, then os.replace."
     from safetensors.torch import save_file
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -536,7 +537,7 @@ def zoo(name:str, # a registered or published entry
                 torch.manual_seed(e.seed)
                 model = e.build()
                 e.train(model)
-            _save(model, cache, {**_meta(e), "train_seconds": round(time.time() - t0, 1)})
+            save_zoo_files(model, cache, {**zoo_meta(e), "train_seconds": round(time.time() - t0, 1)})
         finally: fcntl.flock(lock, fcntl.LOCK_UN)
     return model.eval()
 
@@ -546,5 +547,5 @@ def commit_zoo(name:str, dtype:torch.dtype=None)->Path: # dtype: e.g. torch.floa
     e = _entry(name)
     model = zoo(name)
     path = zoo_dir() / f"{name}.safetensors"
-    _save(model, path, {**_meta(e), "dtype": str(dtype or "as trained")}, dtype)
+    save_zoo_files(model, path, {**zoo_meta(e), "dtype": str(dtype or "as trained")}, dtype)
     return path
