@@ -5,29 +5,24 @@
 # %% ../nbs/02_toy_world.ipynb #e7f0db1f
 from __future__ import annotations
 
-import fcntl
-import importlib
 import json
-import os
 import re
-import tempfile
-import time
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import torch
 from torch import Tensor, nn
 
+# the zoo (02b_model_zoo) holds this world's trained models: toy.zoo(name), toy.register_zoo, ...
+from .model_zoo import (ZOO, ZOO_MODULES, ZOO_REPO, ZooEntry, commit_zoo, register_zoo, save_zoo_files, zoo,
+                                 zoo_cache_dir, zoo_dir, zoo_files, zoo_meta, zoo_missing, zoo_repo)
+
 # %% auto #0
 __all__ = ['COLOURS', 'SHAPES', 'DIRECTIONS', 'BACKGROUND', 'VOCAB', 'PAD', 'EOS', 'UNK', 'NEGATIVE_PROMPT', 'TEXT_LEN',
-           'TEXT_DIM', 'ZOO_REPO', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'ZOO', 'ZOO_MODULES', 'shape_template',
-           'ShapesWorld', 'show_videos', 'ShapesCodec', 'WordTokenizer', 'zoo_dir', 'zoo_repo', 'zoo_files',
-           'zoo_missing', 'text_encoder_config', 'init_text_encoder', 'save_text_encoder', 'load_text_encoder',
-           'encode_text', 'i2v_condition', 'ToyLatents', 'ZooEntry', 'register_zoo', 'zoo_cache_dir', 'zoo_meta',
-           'save_zoo_files', 'zoo', 'commit_zoo']
+           'TEXT_DIM', 'TEXT_ENCODER_SEED', 'TEXT_ENCODER_COMMAND', 'shape_template', 'ShapesWorld', 'show_videos',
+           'ShapesCodec', 'WordTokenizer', 'text_encoder_config', 'init_text_encoder', 'save_text_encoder',
+           'load_text_encoder', 'encode_text', 'i2v_condition', 'ToyLatents']
 
 # %% ../nbs/02_toy_world.ipynb #09f8a5fb
 COLOURS = {"red": (1.0, -1.0, -1.0), "green": (-1.0, 1.0, -1.0), "blue": (-1.0, -1.0, 1.0), "yellow": (1.0, 1.0, -1.0)}
@@ -256,44 +251,6 @@ class WordTokenizer:
 
     def decode(self, ids:Tensor)->list: return [" ".join(self.vocab[i] for i in row if i > EOS) for row in ids.tolist()]
 
-# %% ../nbs/02_toy_world.ipynb #780bf1a8
-ZOO_REPO = "wan-repro/toy-zoo"   # the zoo as a Hugging Face model repository: the folder wan_repro/zoo/, uploaded as it is
-
-
-def zoo_dir()->Path:
-    "The checkout's folder of committed checkpoints, wan_repro/zoo/ beside the code (where commit_zoo writes)."
-    import wan_repro
-    return Path(wan_repro.__file__).parent / "zoo"
-
-
-def zoo_repo()->str:
-    "The zoo's hub repository: $WAN_REPRO_ZOO_REPO, default ZOO_REPO."
-    return os.environ.get("WAN_REPRO_ZOO_REPO") or ZOO_REPO
-
-
-def zoo_files(*filenames:str, # e.g. "t2v-teacher.json", "t2v-teacher.safetensors": taken together from one place
-              download:bool=False, # let huggingface_hub fetch them (default: its cache only, no network)
-             )->list|None: # their paths in the first place that holds them all, else None
-    "Zoo files from the checkout's wan_repro/zoo/, else $WAN_REPRO_ZOO, else huggingface_hub's cache of zoo_repo()."
-    for folder in (zoo_dir(), os.environ.get("WAN_REPRO_ZOO")):
-        if folder and all((Path(folder) / f).is_file() for f in filenames): return [Path(folder) / f for f in filenames]
-    from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
-    try: return [Path(hf_hub_download(zoo_repo(), f, local_files_only=not download)) for f in filenames]
-    except (EntryNotFoundError, HfHubHTTPError): return None  # not in the cache (LocalEntryNotFoundError), or not on the hub
-
-
-def zoo_missing(what:str, # e.g. "toy model 't2v-dmd4'"
-                how:str,  # how to make it, e.g. "make it with `wan-train dmd --preset toy ...`"
-                download:bool=False, # whether zoo_files was allowed to download
-               )->FileNotFoundError:
-    "The one-line error for zoo files that zoo_files found nowhere: where it looked and how to get them."
-    from huggingface_hub import constants
-    hub = f"huggingface_hub's cache {constants.HF_HUB_CACHE} for {zoo_repo()}" + ("" if download else " (no download)")
-    return FileNotFoundError(f"{what} is not in the zoo: looked in {zoo_dir()}, in $WAN_REPRO_ZOO "
-                             f"({os.environ.get('WAN_REPRO_ZOO') or 'not set'}) and in {hub}; {how}, set $WAN_REPRO_ZOO "
-                             f"to a folder that holds it, or download it: huggingface_hub.snapshot_download('{zoo_repo()}')")
-
 # %% ../nbs/02_toy_world.ipynb #de7a9140
 TEXT_ENCODER_SEED = 0
 TEXT_ENCODER_COMMAND = "python -c 'from wan_repro.toy import save_text_encoder; save_text_encoder()'"
@@ -409,143 +366,3 @@ class ToyLatents(torch.utils.data.Dataset):
                  "null_context": self.null_context.repeat(len(indices), 1, 1), "caption": captions}
         if self.i2v: batch["y"] = i2v_condition(video[:, :, 0], video.shape[2], self.codec)  # (B, 4 + 48, F/4, H/2, W/2)
         return batch
-
-# %% ../nbs/02_toy_world.ipynb #0cbb8ebd
-@dataclass
-class ZooEntry:
-    "A registered toy model: how to build it, how to train it, and with which seed."
-    name: str
-    build: Callable  # () -> nn.Module, untrained
-    train: Callable  # (model) -> None: trains it in place (its RNG is seeded with `seed` first)
-    seed: int = 0
-    version: str = "1"
-    config: dict = field(default_factory=dict)  # recorded in the json (e.g. the model's config)
-    command: str = ""  # how to regenerate the checkpoint
-    module: str = ""  # the module that registers it (recorded in the json)
-
-
-ZOO: dict = {}
-
-
-def register_zoo(name:str, # e.g. "t2v-teacher"
-                 build:Callable, # () -> an untrained nn.Module
-                 train:Callable, # (model) -> None, trains the model in place
-                 seed:int=0, # torch.manual_seed before build and train
-                 version:str="1", # bump when build or train changes: older checkpoints are then ignored
-                 config:dict=None, # facts to record beside the weights
-                 command:str=None, # regenerating command (default: a python -c that calls zoo(name, retrain=True))
-                 module:str=None, # the registering module (default: build's module)
-                )->ZooEntry:
-    "Register a toy model under `name` (re-registering replaces the entry)."
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name): raise ValueError(f"zoo name {name!r}: use letters, digits, '_', '.', '-'")
-    command = command or f"python -c \"import wan_repro.toy as t; t.zoo('{name}', retrain=True)\" (after importing the module that registers it)"
-    module = module or getattr(build, "__module__", "") or ""
-    ZOO[name] = ZooEntry(name, build, train, seed, str(version), dict(config or {}), command, module)
-    return ZOO[name]
-
-
-# The published models, by the module that registers them: zoo(name) imports it first (the zoo itself knows no
-# technique). A table in code, since an installed package may have no zoo folder to read it from; a test below
-# checks it against the checkout's json files.
-_PUBLISHED = {
-    "wan_repro.teacher": "t2v-teacher i2v-teacher t2v-teacher-v3 t2v-teacher-v4",
-    "wan_repro.cfg_distill": "t2v-cfg i2v-cfg t2v-cfg-v3 t2v-cfg-v5 t2v-cfg-v5-unweighted",
-    "wan_repro.step_distill": "t2v-half t2v-half-v3 t2v-consistency t2v-consistency-v3",
-    "wan_repro.dmd": "t2v-dmd4 t2v-dmd4-nobacksim t2v-dmd4-odeinit t2v-dmd4-ratio1 t2v-dmd4-v5 t2v-ode4 t2v-sid4",
-    "wan_repro.self_forcing": "causal-ar-teacher causal-ode-ar causal-ode causal-tf causal-df causal-df-causvid "
-                             "causal-sf causal-sf-v3 causal-sf-causvid causal-sf-lr2e-5",
-    "wan_repro.moe": "moe-dense moe-teacher-high moe-teacher-low causal-moe-sf causal-moe-sf-x0 causal-moe-sf-i2v "
-                     "causal-moe-sf-i2v-x0",
-    "wan_repro.svi": "i2v-svi i2v-svi-always i2v-svi-plain i2v-svi-ref",
-}
-ZOO_MODULES = {name: module for module, names in _PUBLISHED.items() for name in names.split()}
-
-
-def _entry(name:str)->ZooEntry:
-    if name not in ZOO and name in ZOO_MODULES: importlib.import_module(ZOO_MODULES[name])
-    if name not in ZOO:
-        raise KeyError(f"no toy model {name!r} in the zoo (registered or published: {sorted(set(ZOO) | set(ZOO_MODULES))}); "
-                       "import the module that registers it, or call register_zoo")
-    return ZOO[name]
-
-# %% ../nbs/02_toy_world.ipynb #e3613d54
-def zoo_cache_dir()->Path:
-    "Where trained-on-first-use models are cached: $WAN_REPRO_CACHE, default ~/.cache/wan_repro."
-    return Path(os.environ.get("WAN_REPRO_CACHE") or Path.home() / ".cache" / "wan_repro")
-
-
-def zoo_meta(e:ZooEntry)->dict:
-    "The json recorded beside a zoo entry's weights: name, registering module, seed, version, config, command."
-    return dict(name=e.name, module=e.module, seed=e.seed, version=e.version, config=e.config, command=e.command,
-                torch=torch.__version__)
-
-
-def save_zoo_files(model:nn.Module, path:Path, meta:dict, dtype:torch.dtype=None):
-    "Write weights (floating ones cast to `dtype`, if given) + json atomically: temporary files, then os.replace."
-    from safetensors.torch import save_file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cast = lambda v: v.to(dtype) if dtype is not None and v.is_floating_point() else v
-    weights = {k: cast(v.detach()).contiguous() for k, v in model.state_dict().items()}
-    for suffix, write in ((".json", lambda p: Path(p).write_text(json.dumps(meta, indent=1, default=str))),
-                          (".safetensors", lambda p: save_file(weights, p))):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=suffix); os.close(fd)
-        try:
-            write(tmp)  # (safetensors re-creates the file: set the mode after writing)
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a shared cache must be readable
-            os.replace(tmp, path.with_suffix(suffix))
-        finally:
-            if os.path.exists(tmp): os.remove(tmp)
-
-
-def _load(e:ZooEntry, path:Path)->nn.Module:
-    from safetensors.torch import load_model
-    with torch.random.fork_rng(devices=[]):  # build() may draw random numbers: leave the caller's RNG alone
-        torch.manual_seed(e.seed)
-        model = e.build()
-    load_model(model, str(path))
-    return model.eval()
-
-# %% ../nbs/02_toy_world.ipynb #d1646f6d
-def zoo(name:str, # a registered or published entry
-        retrain:bool=False, # ignore the zoo's and cached checkpoints, train again and overwrite the cache
-        download:bool=False, # let huggingface_hub fetch it from zoo_repo() (default: its cache only, no network)
-       )->nn.Module: # the trained model, in eval mode
-    "A trained toy model: from the zoo, else cached, else (unless published) trained now, once, under a file lock, and cached."
-    e = _entry(name)
-    # 1. in the zoo's places
-    found = None if retrain else zoo_files(f"{name}.json", f"{name}.safetensors", download=download)
-    if found:
-        version = json.loads(found[0].read_text()).get("version")
-        if version == e.version: return _load(e, found[1])
-        warnings.warn(f"{found[1]} is version {version} but the zoo entry is version {e.version}: "
-                      f"using the cache instead (regenerate with {e.command} and commit_zoo('{name}'))")
-    # 2. cached
-    cache = zoo_cache_dir() / f"{name}-v{e.version}.safetensors"
-    if cache.exists() and not retrain: return _load(e, cache)
-    # 3. a published model found nowhere: say how to get it rather than start hours of training
-    if name in ZOO_MODULES and not found and not retrain:
-        raise zoo_missing(f"toy model {name!r}", f"train it into the cache with zoo('{name}', retrain=True) (the recipe: "
-                          f"`{e.command}`)", download)
-    # 4. train under an exclusive lock; whoever waited finds the file and loads it
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    with open(cache.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if cache.exists() and not retrain: return _load(e, cache)
-            t0 = time.time()
-            with torch.random.fork_rng(devices=[]):  # a fixed seed for training, the caller's RNG untouched
-                torch.manual_seed(e.seed)
-                model = e.build()
-                e.train(model)
-            save_zoo_files(model, cache, {**zoo_meta(e), "train_seconds": round(time.time() - t0, 1)})
-        finally: fcntl.flock(lock, fcntl.LOCK_UN)
-    return model.eval()
-
-
-def commit_zoo(name:str, dtype:torch.dtype=None)->Path: # dtype: e.g. torch.float16 halves the file (loads into fp32)
-    "Copy the trained entry `name` into the checkout's wan_repro/zoo/ (weights + json), ready to commit."
-    e = _entry(name)
-    model = zoo(name)
-    path = zoo_dir() / f"{name}.safetensors"
-    save_zoo_files(model, path, {**zoo_meta(e), "dtype": str(dtype or "as trained")}, dtype)
-    return path
