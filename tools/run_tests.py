@@ -15,8 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # the notebooks whose tolerances depend on the kernels: per-sample seeds in batches (01), random weights drawn here
-# against committed ones (02), a batch against its slice (12)
-GENERIC_CPU_NBS = ("01_flow_matching", "02_toy_world", "12_consistency")
+# against committed ones (02), metrics of rendered and degraded videos with float thresholds (02a), a batch against its
+# slice (12)
+GENERIC_CPU_NBS = ("01_flow_matching", "02_toy_world", "02a_metrics", "12_consistency")
 
 
 def snapshot():

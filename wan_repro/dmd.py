@@ -363,6 +363,7 @@ DMD = register(Technique(
         "toy-no-backsim": dict(_TOY, backward_simulation=False),   # the generator's inputs: data noised to each level
         "toy-ode-init": dict(_TOY, init="runs/t2v-ode4"),          # the generator starts from toy-ode's run
         "toy-v5": dict(_TOY, teacher=T2V_TEACHER),                  # toy's run from the current teacher (appendix)
+        "toy-v5-3k": dict(_TOY, teacher=T2V_TEACHER, steps=3000, ckpt_every=500),   # three times as long, its curve kept
         # Self-Forcing's bidirectional recipe at full size: the 14B teacher with CFG "3" as they write it, cond + 3 (cond
         # - uncond), i.e. w = 4 here; critic and generator Wan2.1-T2V-1.3B. The ODE regression has no published recipe
         # (CausVid's idea; its lr, length and pair count here are ours); DMD runs 600 generator updates (x 5 critic steps)
