@@ -12,8 +12,8 @@ import torch.nn as nn
 from . import flow, toy
 from .model import WanDiT
 from .config import Config
-from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
-                             seeded_rand, seeded_randint, seeded_randn)
+from .data import latent_data, seeded_rand, seeded_randint, seeded_randn
+from .train import Parts, StepContext, Technique, encode_prompts, make_config, register
 from .teacher import (I2V_TEACHER, T2V_TEACHER, T2V_TEACHER_V3, T2V_TEACHER_V4, TEACHER_MODELS, WAN_NEGATIVE_PROMPT,
                                build_wan, evaluate_model, load_teacher, model_config, register_run, sample_flow_video)
 

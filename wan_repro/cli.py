@@ -9,8 +9,9 @@ from pathlib import Path
 
 from .checkpoint import CorruptCheckpointError, RunInUseError, RunLock
 from .config import check_config, check_keys, COMMON, FREE_TO_CHANGE, parse_sets
-from .train import (TECHNIQUES, NonFiniteError, Trainer, check_device, generate, get_technique, make_config,
-                             open_run, read_prompts, shutdown_distributed, tensorboard_available)
+from .distributed import check_device, shutdown_distributed
+from .train import (TECHNIQUES, NonFiniteError, Trainer, generate, get_technique, make_config, open_run,
+                             read_prompts, tensorboard_available)
 
 # %% auto #0
 __all__ = ['EXPORT_LAYOUTS', 'check_out', 'main', 'export_run']

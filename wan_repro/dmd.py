@@ -16,8 +16,8 @@ from tqdm.auto import tqdm
 
 from . import flow, metrics, toy
 from .config import Config
-from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
-                             seeded_rand, seeded_randint, seeded_randn)
+from .data import latent_data, seeded_rand, seeded_randint, seeded_randn
+from .train import Parts, StepContext, Technique, encode_prompts, make_config, register
 from .flow import sample_consistency
 from .teacher import (T2V_TEACHER, T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, build_wan, evaluate_model, flow_loss, load_teacher,
                                model_config, register_run, sample_flow_video)

@@ -16,7 +16,8 @@ from torch.utils.checkpoint import checkpoint
 from . import flow, toy
 from .model import LORA_TARGETS, add_lora
 from .config import Config
-from .train import Parts, StepContext, Technique, encode_prompts, latent_data, register, seeded_randn
+from .data import latent_data, seeded_randn
+from .train import Parts, StepContext, Technique, encode_prompts, register
 from .flow import sample_consistency
 from .teacher import load_teacher, register_run, sample_flow_video
 from .cfg_distill import with_guidance   # DRaFT fine-tunes a CFG-distilled student at its w

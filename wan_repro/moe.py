@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 from . import flow, toy
 from .model import WanDiT
 from .config import Config
-from .train import Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register
+from .data import latent_data
+from .train import Parts, StepContext, Technique, encode_prompts, make_config, register
 from .flow import DMD_STEPS, few_step_sigmas
 from .teacher import (TEACHER, T2V_TEACHER_V3, WAN_NEGATIVE_PROMPT, flow_loss, load_teacher, model_config,
                                register_run, sample_flow_video)

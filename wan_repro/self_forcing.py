@@ -16,8 +16,8 @@ from tqdm.auto import tqdm
 from . import flow, metrics, toy
 from .model import WanDiT
 from .config import Config
-from .train import (Parts, StepContext, Technique, encode_prompts, latent_data, make_config, register,
-                             seeded_randn)
+from .data import latent_data, seeded_randn
+from .train import Parts, StepContext, Technique, encode_prompts, make_config, register
 from .flow import DMD_STEPS, few_step_sigmas, predict_x0
 from .teacher import (T2V_TEACHER, WAN_NEGATIVE_PROMPT, build_wan, flow_loss, load_teacher, model_config,
                                register_run, sample_flow_video)

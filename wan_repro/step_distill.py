@@ -13,7 +13,8 @@ import torch.nn as nn
 
 from . import flow
 from .config import Config
-from .train import Parts, StepContext, Technique, latent_data, register, seeded_randint, seeded_randn
+from .data import latent_data, seeded_randint, seeded_randn
+from .train import Parts, StepContext, Technique, register
 from .teacher import load_teacher, model_config, register_run
 # step distillation halves the steps of a CFG-distilled student: its loss and sample hook are 10_cfg_distill's
 from .cfg_distill import pseudo_huber, sample_student

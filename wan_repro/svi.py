@@ -16,7 +16,8 @@ from tqdm.auto import tqdm
 from . import flow, metrics, toy
 from .model import LORA_TARGETS, add_lora, load_lora, lora_adapters, merge_lora
 from .config import Config
-from .train import Parts, StepContext, Technique, latent_data, open_run, register, sample_seed, seeded_rand
+from .data import latent_data, sample_seed, seeded_rand
+from .train import Parts, StepContext, Technique, open_run, register
 from .teacher import (I2V_TEACHER, TEACHER_MODELS, flow_loss, is_i2v, load_teacher, model_config, register_run,
                                sample_flow_video, sample_videos, write_videos)
 

@@ -18,8 +18,9 @@ from . import flow, metrics, toy
 from .model import WAN_PRESETS, WanConfig, WanDiT, lora_adapters, merge_lora, save_lora
 from .checkpoint import list_checkpoints, read_checkpoint
 from .config import Config, CONFIG_CHECKS
-from .train import (Parts, StepContext, Technique, Trainer, collate, get_technique, latent_data, make_config,
-                             read_log, register, sample_flow, seeded_rand, seeded_randn)
+from .data import collate, latent_data, seeded_rand, seeded_randn
+from .train import (Parts, StepContext, Technique, Trainer, get_technique, make_config, read_log, register,
+                             sample_flow)
 
 # %% auto #0
 __all__ = ['TOY_MODELS', 'TEACHER', 'T2V_TEACHER', 'I2V_TEACHER', 'T2V_TEACHER_V3', 'T2V_TEACHER_V4', 'TEACHER_MODELS',

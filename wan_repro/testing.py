@@ -10,14 +10,15 @@ import torch
 import torch.nn as nn
 
 from . import flow
-from .train import Parts, StepContext, Technique, register, seeded_randn, seeded_rand
+from .data import seeded_rand, seeded_randn
+from .train import Parts, StepContext, Technique, register
 
 # %% auto #0
 __all__ = ['GAUSS_DMD', 'MLPVelocity', 'GaussianTeacher', 'ResidualGenerator', 'PromptIds', 'states_equal', 'SlurmSandbox',
            'SyntheticLatents']
 
 # %% ../nbs/90_testing.ipynb #a14fcbf1
-from .train import SyntheticLatents
+from .data import SyntheticLatents
 _all_ = ["SyntheticLatents"]
 
 # %% ../nbs/90_testing.ipynb #c75ace5f

@@ -18,14 +18,14 @@ from fastcore.basics import patch
 
 from . import flow
 from .config import COMMON, Config, check_config, check_keys, check_unchanged
+from .data import SampleStream, collate
+from .distributed import enable_grad_checkpointing, setup_distributed, shard_model
 from .checkpoint import Checkpointing, Preemption, RunLock, list_checkpoints, run_info, verify_checkpoint
 
 # %% auto #0
-__all__ = ['ROLES', 'TECHNIQUES', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'sample_seed',
-           'seeded_randn', 'seeded_rand', 'seeded_randint', 'collate', 'SampleStream', 'SyntheticLatents', 'EMA',
-           'check_device', 'setup_distributed', 'shutdown_distributed', 'enable_grad_checkpointing', 'shard_model',
-           'lr_lambda', 'Trainer', 'NonFiniteError', 'tensorboard_available', 'latent_data', 'read_log',
-           'read_tensorboard', 'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate']
+__all__ = ['ROLES', 'TECHNIQUES', 'Parts', 'StepContext', 'Technique', 'register', 'get_technique', 'make_config', 'EMA',
+           'lr_lambda', 'Trainer', 'NonFiniteError', 'tensorboard_available', 'read_log', 'read_tensorboard',
+           'plot_log', 'encode_prompts', 'read_prompts', 'sample_flow', 'open_run', 'generate']
 
 # %% ../nbs/04_training.ipynb #fd324958
 ROLES = {
@@ -143,83 +143,6 @@ def make_config(technique:str|Technique, # a registered technique or its name
         cfg.update(given)
     return cfg
 
-# %% ../nbs/04_training.ipynb #54a9c598
-def sample_seed(seed:int, position:int) -> int:
-    "The seed of the sample at global stream `position` in a run seeded with `seed`."
-    return (seed * 1_000_003 + position) % (1 << 40)
-
-def _generator(seed:int, salt:int) -> torch.Generator:
-    return torch.Generator().manual_seed(int(seed) * 1_000_003 + salt)
-
-def seeded_randn(seeds:torch.Tensor, # (B,) per-sample seeds (batch["seed"])
-                 shape:tuple,        # shape of one sample's draw
-                 salt:int=0,         # a different salt per independent draw (noise, timestep, dropout, ...)
-                 device=None, dtype=torch.float32) -> torch.Tensor:
-    "Standard normal draws, one independent stream per sample: (B, *shape), equal whatever the batch split."
-    return flow.make_noise((len(seeds), *shape), [int(s) * 1_000_003 + salt for s in seeds.tolist()],  # one copy of seeded noise
-                           device=device or seeds.device, dtype=dtype)
-
-def seeded_rand(seeds:torch.Tensor, shape:tuple=(), salt:int=0, device=None, dtype=torch.float32) -> torch.Tensor:
-    "Uniform [0, 1) draws, one stream per sample: (B, *shape)."
-    out = torch.stack([torch.rand(tuple(shape), generator=_generator(s, salt)) for s in seeds.tolist()])
-    return out.to(device=device or seeds.device, dtype=dtype)
-
-def seeded_randint(seeds:torch.Tensor, lo:int, hi:int, salt:int=0) -> torch.Tensor:  # (B,) long
-    "An integer uniform in [lo, hi] (both included) per sample, from its own stream (e.g. a guidance scale, a grid index)."
-    u = seeded_rand(seeds, salt=salt)                                          # (B,) in [0, 1)
-    return lo + (u * (hi - lo + 1)).floor().long().clamp(max=hi - lo)
-
-def collate(items:list[dict]) -> dict:
-    "Stack tensors, keep other values (captions, ...) as lists."
-    return {k: torch.stack([it[k] for it in items]) if torch.is_tensor(items[0][k]) else [it[k] for it in items]
-            for k in items[0]}
-
-class SampleStream:
-    "An endless, seeded, resumable stream of `dataset` samples cut into per-rank micro-batches."
-    def __init__(self, dataset, micro_batch:int, rank:int=0, world:int=1, seed:int=0, shuffle:bool=True):
-        if len(dataset) == 0: raise ValueError("the training data set is empty; check the `data` setting")
-        self.dataset, self.micro, self.rank, self.world, self.seed, self.shuffle = dataset, micro_batch, rank, world, seed, shuffle
-        self.position, self._perm = 0, (None, None)   # global samples consumed; cached (epoch, permutation)
-
-    def index(self, position:int) -> int:
-        "Dataset index of the sample at global stream `position`."
-        epoch, i = divmod(position, len(self.dataset))
-        if not self.shuffle: return i
-        if self._perm[0] != epoch:
-            g = torch.Generator().manual_seed(self.seed * 7919 + epoch)
-            self._perm = (epoch, torch.randperm(len(self.dataset), generator=g).tolist())
-        return self._perm[1][i]
-
-    def next(self) -> dict:
-        "This rank's slice of the next global micro-batch, with each sample's `seed` and dataset `index`."
-        start = self.position + self.rank * self.micro
-        positions = range(start, start + self.micro)
-        idx = [self.index(p) for p in positions]
-        # a data set that renders a whole batch at once (`batch(indices)`, e.g. the toy world's) is asked for it in one call
-        batch = self.dataset.batch(idx) if hasattr(self.dataset, "batch") else collate([self.dataset[i] for i in idx])
-        batch["seed"] = torch.tensor([sample_seed(self.seed, p) for p in positions])
-        batch["index"] = torch.tensor(idx)
-        self.position += self.micro * self.world
-        return batch
-
-    def state_dict(self) -> dict: return {"position": self.position}
-    def load_state_dict(self, sd:dict): self.position = int(sd["position"])
-
-# %% ../nbs/04_training.ipynb #a14fcbf1
-class SyntheticLatents(torch.utils.data.Dataset):
-    "n fixed random samples: `latents` (C, F, H, W) smooth in time and `context` (L, D), reproducible from `seed`."
-    def __init__(self, n:int=64, shape:tuple=(4, 4, 8, 8), context_shape:tuple=(8, 16), seed:int=0):
-        self.n, self.shape, self.context_shape, self.seed = n, tuple(shape), tuple(context_shape), seed
-    def __len__(self): return self.n
-    def __getitem__(self, i:int) -> dict:
-        if not 0 <= i < self.n: raise IndexError(i)
-        g = torch.Generator().manual_seed(self.seed * 100_003 + i)
-        C, F, H, W = self.shape
-        base, drift = torch.randn(C, 1, H, W, generator=g), 0.3 * torch.randn(C, 1, H, W, generator=g)
-        frames = torch.arange(F).view(1, F, 1, 1) / max(F - 1, 1)
-        latents = base + drift * frames                                     # (C, F, H, W)
-        return {"latents": latents, "context": torch.randn(*self.context_shape, generator=g)}
-
 # %% ../nbs/04_training.ipynb #a0fb3018
 class EMA:
     "Exponential moving average of a model's trainable parameters (fp32 shadow, sharded like the parameters)."
@@ -249,71 +172,6 @@ class EMA:
     def load_state_dict(self, sd:dict):
         for n, t in sd.items(): self.shadow[n].copy_(t)
         self._fresh = False
-
-# %% ../nbs/04_training.ipynb #9dd958fa
-def check_device(device:str|None, flag:str="--device"):
-    "Raise a one-line ValueError for a device torch cannot parse, or one this machine lacks (None: the default device)."
-    if device is None: return
-    try: dev = torch.device(device)
-    except (RuntimeError, TypeError): raise ValueError(f"{flag} {device!r} is not a device; use cpu, cuda or cuda:N") from None
-    if dev.type not in ("cpu", "cuda"): raise ValueError(f"{flag} {device!r}: the trainer runs on cpu or cuda; use one of them")
-    n = torch.cuda.device_count() if dev.type == "cuda" and torch.cuda.is_available() else 0
-    if dev.type == "cuda" and (dev.index or 0) >= n:
-        raise ValueError(f"{flag} {device}: " + (f"this machine has {n} GPU(s), cuda:0..cuda:{n - 1}" if n else
-                         "this torch build or machine has no CUDA GPU") + "; choose another, or --device cpu")
-
-def setup_distributed(device:str|None=None) -> tuple[int, int, torch.device]:
-    "(rank, world_size, device); joins torchrun's process group when launched by torchrun."
-    check_device(device)
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    local = int(os.environ.get("LOCAL_RANK", "0"))
-    use_cuda = torch.cuda.is_available() and device != "cpu"
-    dev = torch.device(device) if device else torch.device(f"cuda:{local}" if use_cuda else "cpu")
-    if world > 1 and not dist.is_initialized():
-        if dev.type == "cuda": torch.cuda.set_device(dev)
-        dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
-    rank = dist.get_rank() if dist.is_initialized() else 0
-    return rank, (dist.get_world_size() if dist.is_initialized() else 1), dev
-
-def shutdown_distributed(exit_code:int|None=None):
-    "Leave torchrun's process group: every rank waits for the others, the group is destroyed; with `exit_code`, exit now."
-    if not (dist.is_available() and dist.is_initialized()): return
-    try: dist.barrier()      # no rank tears the group down while another still saves, logs or waits in a collective
-    finally: dist.destroy_process_group()
-    if exit_code is None: return
-    # destroy_process_group does not stop gloo's threads (2 x pt_gloo_runloop, gloo_tcp_loop): after fully_shard, torch's
-    # DTensor caches (the C++ sharding-propagation cache, MeshTopoInfo.build_from_mesh) keep FSDP2's device mesh, and
-    # with it the group, alive. They would run on into the interpreter's shutdown and be torn down by it and by C++'s
-    # static destructors, in no fixed order, while the other rank closes its sockets: now and then a rank died there
-    # with SIGABRT ('terminate called without an active exception'). Everything is written and flushed: skip that.
-    sys.stdout.flush(); sys.stderr.flush()
-    os._exit(exit_code)
-
-def enable_grad_checkpointing(model:nn.Module) -> int:
-    "Recompute each block of `model.blocks` in backward (non-reentrant checkpoint); returns how many were wrapped."
-    from torch.utils.checkpoint import checkpoint
-    if hasattr(model, "gradient_checkpointing"):   # a model with its own switch (WanDiT) uses it
-        model.gradient_checkpointing = True; return len(getattr(model, "blocks", []))
-    blocks = getattr(model, "blocks", None)
-    if blocks is None: return 0
-    for block in blocks:
-        fwd = block.forward
-        def forward(*args, _fwd=fwd, **kw): return checkpoint(_fwd, *args, use_reentrant=False, **kw)
-        block.forward = forward
-    return len(blocks)
-
-def shard_model(model:nn.Module, world:int, device:torch.device, precision:str="fp32",
-                cpu_offload:bool=False) -> nn.Module:   # keep the shards (and so gradients, optimizer states) in host memory
-    "FSDP2: shard every block of `model.blocks`, then the rest; bf16 compute with fp32 reduction if asked."
-    from torch.distributed.fsdp import fully_shard, MixedPrecisionPolicy, CPUOffloadPolicy, OffloadPolicy
-    from torch.distributed.device_mesh import init_device_mesh
-    if not any(True for _ in model.parameters()): return model        # nothing to shard (analytic models)
-    mesh = init_device_mesh(device.type, (world,))
-    mp = MixedPrecisionPolicy(param_dtype=torch.bfloat16, reduce_dtype=torch.float32) if precision == "bf16" else MixedPrecisionPolicy()
-    kw = dict(mesh=mesh, mp_policy=mp, offload_policy=CPUOffloadPolicy() if cpu_offload else OffloadPolicy())
-    for block in getattr(model, "blocks", []): fully_shard(block, **kw)
-    fully_shard(model, **kw)
-    return model
 
 # %% ../nbs/04_training.ipynb #d12783f5
 def lr_lambda(cfg:Config) -> Callable:
@@ -513,23 +371,6 @@ def model(self:Trainer, name:str|None=None, ema:bool=False) -> nn.Module:
         if name not in self.emas: raise ValueError(f"model {name!r} keeps no EMA (set ema_decay > 0)")
         m = copy.deepcopy(m); self.emas[name].copy_to(m)
     return m
-
-# %% ../nbs/04_training.ipynb #bd3275e2
-def latent_data(cfg:Config):
-    "The data set a latent-space technique trains on, from cfg.data: synthetic | toy | toy-i2v | a directory of cached latents."
-    if cfg.get("shape_weights") and cfg.data not in ("toy", "toy-i2v"):   # would be ignored: say so instead
-        raise ValueError(f"shape_weights applies only to data=toy or toy-i2v (got data={cfg.data!r}); drop the setting")
-    if cfg.data == "synthetic":
-        return SyntheticLatents(cfg.num_samples, cfg.latent_shape, cfg.context_shape, seed=cfg.seed)
-    if cfg.data in ("toy", "toy-i2v"):
-        from wan_repro.toy import ToyLatents
-        return ToyLatents(cfg.num_samples, seed=cfg.seed, i2v=cfg.data == "toy-i2v", shape_weights=cfg.get("shape_weights"))
-    path = Path(cfg.data)
-    if not path.exists():
-        raise FileNotFoundError(f"data={cfg.data!r}: no such directory; use 'synthetic', 'toy', or a directory written "
-                                f"by `wan-train preprocess` (wan_repro.components)")
-    from wan_repro.components import LatentDataset
-    return LatentDataset(path)
 
 # %% ../nbs/04_training.ipynb #3fbc5cea
 def read_log(out:str|Path) -> dict:
