@@ -278,6 +278,12 @@ def stream_main(argv:list|None=None):
             model, C, _, H, W = tr.model("generator", ema="generator" in tr.emas), *tr.stream.dataset[0]["latents"].shape
         else: model, (C, H, W) = toy.zoo(a.zoo).to(a.device), (48, 8, 8)
     except (OSError, ValueError, KeyError) as e: fail(e)
+    n = model.config.chunk_frames                # latent frames per chunk; None: a bidirectional model
+    if not n: fail(f"{a.run or a.zoo} is not a causal (chunk-wise) model: stream a self_forcing student, e.g. --zoo causal-sf")
+    if a.frames < 1 or a.frames % n: fail(f"--frames {a.frames} must be a positive multiple of the model's {n} latent frames per chunk")
+    outside = sorted(c for c in switches if not 0 < c < a.frames // n)   # chunk 0 streams --prompts; past the end never comes
+    if outside: fail(f"--switch at chunk {outside[0]}: the stream's chunks are 0-{a.frames // n - 1} and chunk 0 streams --prompts; "
+                     f"switch at a chunk from 1 to {a.frames // n - 1}, or stream more --frames")
     if a.text_encoder:
         from wan_repro.components import load_text_encoder
         enc = load_text_encoder(a.text_encoder, device=a.device)
