@@ -4,7 +4,7 @@
 
 # %% ../nbs/04b_command_line.ipynb #17a78b0a
 from __future__ import annotations
-import argparse, importlib, json, os, sys
+import argparse, importlib, json, math, os, sys
 from pathlib import Path
 
 from .checkpoint import CorruptCheckpointError, RunInUseError, RunLock
@@ -71,6 +71,8 @@ def _generate_main(argv:list):
         prompts = a.prompts + (read_prompts(a.prompt_file) if a.prompt_file else [])
         if a.num is not None and a.num < 1: raise ValueError(f"--num must be >= 1, got {a.num}")
         if a.steps is not None and a.steps < 1: raise ValueError(f"--steps must be >= 1, got {a.steps}")
+        for flag, v in (("--guidance", a.guidance), ("--lora-scale", a.lora_scale)):   # NaN samples, exit 0 otherwise
+            if v is not None and not math.isfinite(v): raise ValueError(f"{flag} must be a finite number, got {v}")
         opts = {k: v for k, v in dict(steps=a.steps, guidance=a.guidance).items() if v is not None}   # else the hook's
         opts["ema"] = not a.no_ema
         if a.text_encoder: opts["text_encoder"] = a.text_encoder

@@ -5,7 +5,7 @@
 # %% ../nbs/16_svi.ipynb #bc832f7e
 from __future__ import annotations
 
-import argparse, io, json, sys
+import argparse, io, json, math, sys
 from pathlib import Path
 
 import torch
@@ -323,6 +323,9 @@ def chain_main(argv:list|None=None):
     try:
         for k in ("num", "clips", "steps"):
             if getattr(a, k) < 1: raise ValueError(f"--{k} must be at least 1, got {getattr(a, k)}")
+        for k in ("guidance", "lora_scale", "shift"):      # a NaN would write non-finite videos and exit 0
+            if not math.isfinite(getattr(a, k)): raise ValueError(f"--{k.replace('_', '-')} must be a finite number, got {getattr(a, k)}")
+        if a.shift <= 0: raise ValueError(f"--shift must be > 0, got {a.shift}")
         model = _load_chain_model(a.model, a.lora, a.lora_scale)
         if a.prompts:
             captions = [l.strip() for l in Path(a.prompts).read_text().splitlines() if l.strip()]
