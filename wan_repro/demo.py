@@ -5,7 +5,7 @@
 # %% ../nbs/19_demo.ipynb #b1b36674
 from __future__ import annotations
 
-import base64, io, json, sys, threading, time, uuid
+import base64, io, json, os, sys, threading, time, uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -20,7 +20,7 @@ from .streaming import Stream
 # %% auto #0
 __all__ = ['PAGE', 'DemoError', 'DemoBusy', 'Streamer', 'toy_encode', 'toy_decode', 'vae_chunk_decoder', 'load_streamer',
            'frame_urls', 'url_frame', 'check_prompt', 'stream_settings', 'DemoSession', 'Demo', 'page_html', 'sse',
-           'make_app', 'DemoServer', 'demo_main']
+           'make_app', 'DemoServer', 'demo_main', 'demo_command']
 
 # %% ../nbs/19_demo.ipynb #bb41ded3
 class DemoError(ValueError):
@@ -516,3 +516,11 @@ def demo_main(argv:list|None=None):
         while server.thread.is_alive(): server.thread.join(0.5)
     except KeyboardInterrupt: print("wan-demo: stopping", flush=True)
     finally: server.close()
+
+def demo_command():
+    "The `wan-demo` command: `demo_main`, then the process ends at once, its server, stream and sockets closed."
+    demo_main()
+    # the interpreter's own teardown, with the HTTP server's daemon threads and torch's native threads still about,
+    # aborted the process now and then under load ('terminate called without an active exception', status -6): skip it
+    sys.stdout.flush(); sys.stderr.flush()
+    os._exit(0)
