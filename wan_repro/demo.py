@@ -5,7 +5,7 @@
 # %% ../nbs/19_demo.ipynb #b1b36674
 from __future__ import annotations
 
-import base64, io, json, os, sys, threading, time, uuid
+import base64, io, json, os, signal, sys, threading, time, uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -470,7 +470,9 @@ class DemoServer:
 
     def close(self, timeout:float=10.0):
         self.demo.close()
-        self.server.shutdown(); self.server.server_close()
+        # shutdown() waits for serve_forever without a bound: wait for it in a helper thread, at most `timeout`
+        stopper = threading.Thread(target=self.server.shutdown, daemon=True); stopper.start(); stopper.join(timeout)
+        self.server.server_close()
         self.thread.join(timeout)
 
     def __enter__(self): return self
@@ -511,11 +513,16 @@ def demo_main(argv:list|None=None):
         stream_settings(sm, sm.sink, sm.window)          # the defaults the page offers must be valid
         server = DemoServer(Demo(sm, a.max_chunks, None if a.unpaced else sm.fps), a.port, quiet=False)
     except (OSError, ValueError, KeyError) as e: fail(e)
+    # Ctrl-C (SIGINT) and SIGTERM set an event the main thread waits on: no KeyboardInterrupt lands in the middle of a wait
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     print(f"wan-demo: streaming {sm.name} on {device} at {server.url} (Ctrl-C stops)", flush=True)
     try:
-        while server.thread.is_alive(): server.thread.join(0.5)
-    except KeyboardInterrupt: print("wan-demo: stopping", flush=True)
-    finally: server.close()
+        while server.thread.is_alive() and not stop.wait(0.5): pass
+        print("wan-demo: stopping", flush=True)
+    finally:
+        server.close()
+        for s, h in previous.items(): signal.signal(s, h)
 
 def demo_command():
     "The `wan-demo` command: `demo_main`, then the process ends at once, its server, stream and sockets closed."
